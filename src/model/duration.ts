@@ -1,0 +1,66 @@
+/**
+ * Go `time.ParseDuration`, the format of ESO's `refreshInterval` and the webhook `timeout`
+ * (`1h`, `15m`, `1h30m`, `0.5s`, `300ms`, `0`).
+ *
+ * @example
+ * ```ts
+ * parseGoDuration('1h30m'); // 5_400_000
+ * ```
+ * @returns milliseconds
+ * @throws {Error} `invalid duration "<text>"` when the text is not a Go duration
+ */
+export function parseGoDuration(text: string): number {
+  const units: Record<string, number> = {
+    ns: 1e-6,
+    us: 1e-3,
+    'µs': 1e-3,
+    'μs': 1e-3,
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000,
+  };
+  const fail = (): never => {
+    throw new Error(`invalid duration "${text}": expected a Go duration such as 30s, 15m, 1h or 1h30m`);
+  };
+  let rest = text.trim();
+  let sign = 1;
+  if (rest.startsWith('-') || rest.startsWith('+')) {
+    sign = rest.startsWith('-') ? -1 : 1;
+    rest = rest.slice(1);
+  }
+  if (rest === '0') return 0;
+  if (rest === '') fail();
+  let total = 0;
+  const part = /^(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/u;
+  while (rest !== '') {
+    const m = part.exec(rest);
+    if (!m) fail();
+    const [whole, num, unit] = m as unknown as [string, string, string];
+    total += Number(num) * (units[unit] ?? fail());
+    rest = rest.slice(whole.length);
+  }
+  return sign * total;
+}
+
+/**
+ * Formats milliseconds as a compact Go-style duration (`1h`, `15m`, `1h30m`, `45s`), the form used
+ * for cadence names.
+ *
+ * @example
+ * ```ts
+ * formatDuration(5_400_000); // '1h30m'
+ * ```
+ */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  const parts: string[] = [];
+  let rest = Math.abs(ms);
+  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+    const n = Math.floor(rest / size);
+    if (n > 0) parts.push(`${String(n)}${unit}`);
+    rest -= n * size;
+  }
+  if (rest > 0) parts.push(`${String(rest)}ms`);
+  return (ms < 0 ? '-' : '') + parts.join('');
+}
