@@ -1,0 +1,177 @@
+/**
+ * The HTTP edge of the webhook provider: one undici Agent per CA (keep-alive, so a run reuses its
+ * TLS connections), a concurrency bound per endpoint host, a response size cap, a timeout, and
+ * redirects followed only within the same origin (so credentials never travel to another host).
+ */
+import { createHash } from 'node:crypto';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { Agent, fetch } from 'undici';
+import { WebhookError } from './errors.ts';
+
+export interface WebhookRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: readonly (readonly [string, string])[];
+  readonly body: string | undefined;
+  /** PEM bundle to trust instead of the system roots (caBundle / caProvider). */
+  readonly caPem: string | undefined;
+  readonly timeoutMs: number;
+}
+
+export interface WebhookResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly body: Buffer;
+}
+
+/** What the provider needs from HTTP; the engine is tested with the real one against a local server. */
+export interface HttpTransport {
+  send(request: WebhookRequest, signal?: AbortSignal): Promise<WebhookResponse>;
+}
+
+export interface UndiciTransportOptions {
+  /** Requests in flight per endpoint host (default 8). */
+  readonly concurrencyPerHost?: number;
+  /** Largest response body accepted (default 4 MiB; a Kubernetes Secret holds at most 1 MiB). */
+  readonly maxBodyBytes?: number;
+  readonly maxRedirects?: number;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK', 201: 'Created', 204: 'No Content', 301: 'Moved Permanently', 302: 'Found', 304: 'Not Modified',
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 408: 'Request Timeout',
+  429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+/**
+ * @example
+ * ```ts
+ * const http = new UndiciTransport({ concurrencyPerHost: 8 });
+ * const res = await http.send({ method: 'GET', url, headers: [], body: undefined, caPem, timeoutMs: 30_000 });
+ * await http.close();
+ * ```
+ */
+export class UndiciTransport implements HttpTransport {
+  readonly #agents = new Map<string, Agent>();
+  readonly #limits = new Map<string, LimitFunction>();
+  readonly #concurrency: number;
+  readonly #maxBody: number;
+  readonly #maxRedirects: number;
+
+  constructor(options: UndiciTransportOptions = {}) {
+    this.#concurrency = options.concurrencyPerHost ?? 8;
+    this.#maxBody = options.maxBodyBytes ?? 4 * 1024 * 1024;
+    this.#maxRedirects = options.maxRedirects ?? 5;
+  }
+
+  async send(request: WebhookRequest, signal?: AbortSignal): Promise<WebhookResponse> {
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      throw new WebhookError('failed to create request: the rendered url is not a valid absolute URL');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw new WebhookError(`failed to create request: unsupported protocol ${url.protocol}`);
+    }
+    const limit = this.#limitFor(url.host);
+    return limit(() => this.#exchange(url, request, signal));
+  }
+
+  async #exchange(first: URL, request: WebhookRequest, signal?: AbortSignal): Promise<WebhookResponse> {
+    const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(request.timeoutMs)));
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const dispatcher = this.#agentFor(request.caPem);
+    let url = first;
+    try {
+      for (let hop = 0; ; hop++) {
+        const res = await fetch(url, {
+          method: request.method,
+          headers: request.headers.map(([k, v]) => [k, v] as [string, string]),
+          body: request.body === undefined || request.body === '' ? undefined : request.body,
+          redirect: 'manual',
+          signal: combined,
+          dispatcher,
+        });
+        const location = res.headers.get('location');
+        if (res.status >= 300 && res.status < 400 && res.status !== 304 && location) {
+          await res.body?.cancel();
+          const next = new URL(location, url);
+          if (next.origin !== first.origin) {
+            throw new WebhookError(`failed to call endpoint: redirect to another host (${next.host}) refused: credentials are only sent to ${first.host}`);
+          }
+          if (hop >= this.#maxRedirects) throw new WebhookError(`failed to call endpoint: stopped after ${String(this.#maxRedirects)} redirects`);
+          url = next;
+          continue;
+        }
+        const body = await readCapped(res.body, this.#maxBody);
+        return { status: res.status, statusText: res.statusText || STATUS_TEXT[res.status] || '', body };
+      }
+    } catch (e) {
+      if (e instanceof WebhookError) throw e;
+      if (timeout.aborted) {
+        throw new WebhookError(`failed to call endpoint: context deadline exceeded (timeout ${String(request.timeoutMs)}ms)`, { cause: e });
+      }
+      if (signal?.aborted) throw new WebhookError('failed to call endpoint: run cancelled', { cause: e });
+      throw new WebhookError(`failed to call endpoint: ${describeNetworkError(e)}`, { cause: e });
+    }
+  }
+
+  #agentFor(caPem: string | undefined): Agent {
+    const key = caPem ? createHash('sha256').update(caPem).digest('hex') : '';
+    let agent = this.#agents.get(key);
+    if (!agent) {
+      agent = new Agent({
+        connect: caPem ? { ca: caPem, minVersion: 'TLSv1.2' } : { minVersion: 'TLSv1.2' },
+        keepAliveTimeout: 30_000,
+        connections: this.#concurrency,
+      });
+      this.#agents.set(key, agent);
+    }
+    return agent;
+  }
+
+  #limitFor(host: string): LimitFunction {
+    let limit = this.#limits.get(host);
+    if (!limit) {
+      limit = pLimit(this.#concurrency);
+      this.#limits.set(host, limit);
+    }
+    return limit;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#agents.values()].map((a) => a.close()));
+    this.#agents.clear();
+  }
+}
+
+async function readCapped(stream: ReadableStream<Uint8Array> | null, max: number): Promise<Buffer> {
+  if (!stream) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.byteLength;
+    if (size > max) {
+      await stream.cancel().catch(() => undefined);
+      throw new WebhookError(`failed to read response: body larger than ${String(max)} bytes (the response size cap)`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Names the transport failure (ECONNREFUSED, a certificate error, ...) without echoing the URL. */
+export function describeNetworkError(e: unknown): string {
+  let cur: unknown = e;
+  for (let depth = 0; depth < 5 && cur; depth++) {
+    const c = cur as { code?: string; message?: string; cause?: unknown };
+    if (typeof c.code === 'string' && c.code !== 'UND_ERR') {
+      const tls = /CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS/u.test(c.code);
+      return tls ? `TLS certificate not trusted (${c.code}): set caBundle or caProvider on the store` : `${c.code}${c.message ? ` (${c.message})` : ''}`;
+    }
+    cur = c.cause;
+  }
+  return (e as Error).message;
+}
