@@ -1,0 +1,110 @@
+/**
+ * The target half of a sync: ESO's ApplyTemplate (type, metadata, data templates, mergePolicy),
+ * then our bookkeeping labels and annotations, so every Secret says who wrote it and what.
+ */
+import { createHash } from 'node:crypto';
+import type { ExternalSecretDef } from '../config/types.ts';
+import { renderTemplate } from '../providers/webhook/template/index.ts';
+import { SyncError } from './errors.ts';
+
+export interface DesiredSecret {
+  readonly name: string;
+  readonly namespace: string;
+  readonly type: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly data: Readonly<Record<string, Buffer>>;
+  readonly immutable: boolean;
+}
+
+/** Our labels and annotations on every Secret we write (no ExternalSecret object exists in the cluster). */
+export const MANAGED = {
+  label: 'webhook-secret-sync.io/managed',
+  externalSecretLabel: 'webhook-secret-sync.io/external-secret',
+  externalSecretAnnotation: 'webhook-secret-sync.io/external-secret',
+  sourceAnnotation: 'webhook-secret-sync.io/source',
+  dataHashAnnotation: 'webhook-secret-sync.io/data-hash',
+  specHashAnnotation: 'webhook-secret-sync.io/spec-hash',
+  lastSyncAnnotation: 'webhook-secret-sync.io/last-sync',
+  cadenceAnnotation: 'webhook-secret-sync.io/cadence',
+  creationPolicyAnnotation: 'webhook-secret-sync.io/creation-policy',
+  lastErrorAnnotation: 'webhook-secret-sync.io/last-error',
+} as const;
+
+/**
+ * Builds the Secret an ExternalSecret describes from the provider data.
+ *
+ * @example
+ * ```ts
+ * const secret = buildDesiredSecret(es, { username: Buffer.from('admin') }, { source: 'files' });
+ * ```
+ */
+export function buildDesiredSecret(
+  es: ExternalSecretDef,
+  providerData: Readonly<Record<string, Buffer>>,
+  context: { readonly source: string },
+): DesiredSecret {
+  const tpl = es.spec.target.template;
+  const strings: Record<string, string> = {};
+  for (const [k, v] of Object.entries(providerData)) strings[k] = v.toString('utf8');
+  const render = (text: string, where: string): string => {
+    try {
+      return renderTemplate(text, strings, { missingKey: 'error' });
+    } catch (e) {
+      throw new SyncError(`${where}: ${(e as Error).message}`, { cause: e });
+    }
+  };
+
+  let labels: Record<string, string>;
+  let annotations: Record<string, string>;
+  let data: Record<string, Buffer>;
+  if (!tpl) {
+    labels = { ...es.labels };
+    annotations = { ...es.annotations };
+    data = { ...providerData };
+  } else {
+    labels = {};
+    annotations = {};
+    for (const [k, v] of Object.entries(tpl.metadata?.labels ?? {})) labels[k] = render(v, `spec.target.template.metadata.labels.${k}`);
+    for (const [k, v] of Object.entries(tpl.metadata?.annotations ?? {})) annotations[k] = render(v, `spec.target.template.metadata.annotations.${k}`);
+    const keepProvider = tpl.mergePolicy === 'Merge' || Object.keys(tpl.data ?? {}).length === 0;
+    data = keepProvider ? { ...providerData } : {};
+    for (const [k, v] of Object.entries(tpl.data ?? {})) data[k] = Buffer.from(render(v, `spec.target.template.data.${k}`));
+  }
+  // Never let templates or copied metadata forge our ownership marks.
+  for (const key of Object.keys(labels)) if (key.startsWith('webhook-secret-sync.io/')) delete labels[key];
+  for (const key of Object.keys(annotations)) if (key.startsWith('webhook-secret-sync.io/')) delete annotations[key];
+
+  labels[MANAGED.label] = 'true';
+  labels[MANAGED.externalSecretLabel] = labelSafe(es.name);
+  annotations[MANAGED.externalSecretAnnotation] = `${es.namespace}/${es.name}`;
+  annotations[MANAGED.sourceAnnotation] = context.source;
+  annotations[MANAGED.dataHashAnnotation] = dataHash(data);
+  annotations[MANAGED.specHashAnnotation] = es.specHash;
+  annotations[MANAGED.cadenceAnnotation] = es.cadence;
+  annotations[MANAGED.creationPolicyAnnotation] = es.spec.target.creationPolicy;
+  return {
+    name: es.targetName,
+    namespace: es.namespace,
+    type: tpl?.type ?? 'Opaque',
+    labels,
+    annotations,
+    data,
+    immutable: es.spec.target.immutable ?? false,
+  };
+}
+
+/** SHA-256 over sorted keys and bytes: equal hashes mean equal data, without storing the data. */
+export function dataHash(data: Readonly<Record<string, Buffer>>): string {
+  const h = createHash('sha256');
+  for (const k of Object.keys(data).sort()) {
+    const v = data[k] ?? Buffer.alloc(0);
+    h.update(`${String(k.length)}:${k}:${String(v.length)}:`).update(v);
+  }
+  return h.digest('hex').slice(0, 40);
+}
+
+/** ExternalSecret names may exceed a label value's 63 characters; such names are hashed. */
+function labelSafe(name: string): string {
+  return name.length <= 63 ? name : `h-${createHash('sha256').update(name).digest('hex').slice(0, 40)}`;
+}

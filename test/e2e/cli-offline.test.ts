@@ -1,0 +1,122 @@
+/** The offline CLI end to end: the real binary, the seed example, a real HTTPS endpoint. */
+import { mkdtemp, readFile, writeFile, cp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { startHttpsEndpoint, type HttpsEndpoint } from '../../src/local/https-endpoint.ts';
+import { runBin } from '../support/cli.ts';
+
+const SEED = new URL('../../examples/seed/', import.meta.url);
+
+describe('CLI offline (validate, plan, sync --dry-run=client)', () => {
+  let endpoint: HttpsEndpoint;
+  let dir: string;
+  let caFile: string;
+  beforeAll(async () => {
+    endpoint = await startHttpsEndpoint();
+    dir = await mkdtemp(join(tmpdir(), 'wss-cli-'));
+    caFile = join(dir, 'ca.pem');
+    await writeFile(caFile, endpoint.caPem);
+    // The seed verbatim, except its placeholder url, which points at the local endpoint.
+    await cp(SEED, join(dir, 'seed'), { recursive: true });
+    const storePath = join(dir, 'seed', 'secretstore.yaml');
+    const text = await readFile(storePath, 'utf8');
+    await writeFile(storePath, text.replace('https://your-http-endpoint.com', endpoint.url));
+  });
+  afterAll(async () => {
+    await endpoint.close();
+  });
+  beforeEach(() => {
+    endpoint.reset();
+  });
+
+  it('syncs the seed example to my-secret with username and password, in one request', async () => {
+    // Prepare
+    endpoint.on('GET', '/secrets', { body: await readFile(new URL('response.json', SEED), 'utf8') });
+    // Act
+    const r = await runBin(['sync', '-f', join(dir, 'seed'), '--dry-run=client', '-o', 'json'], { NODE_EXTRA_CA_CERTS: caFile });
+    // Assess
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const list = JSON.parse(r.stdout) as { kind: string; items: { metadata: { name: string; namespace: string }; type: string; data: Record<string, string> }[] };
+    expect(list.kind).toBe('List');
+    expect(list.items).toHaveLength(1);
+    const secret = list.items[0]!;
+    expect(secret.metadata).toMatchObject({ name: 'my-secret', namespace: 'default' });
+    expect(secret.type).toBe('Opaque');
+    const decoded = Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
+    expect(decoded).toEqual({ username: 'admin', password: 'secure-password-123' });
+    expect(endpoint.requests).toHaveLength(1);
+    expect(endpoint.requests[0]?.headers.authorization).toBe('Bearer <your-token-here>');
+  });
+
+  it('prints yaml, reports a failed ExternalSecret on stderr, still prints the others, and exits 1', async () => {
+    // Prepare: a second ExternalSecret whose field does not exist in the response
+    endpoint.on('GET', '/secrets', { body: { secrets: [{ username: 'admin', password: 'pw' }] } });
+    const extra = `apiVersion: external-secrets.io/v1beta1
+kind: ExternalSecret
+metadata: { name: broken }
+spec:
+  secretStoreRef: { name: webhook-secret-store, kind: SecretStore }
+  data:
+    - secretKey: token
+      remoteRef: { key: token }
+`;
+    await writeFile(join(dir, 'seed', 'zz-broken.yaml'), extra);
+    try {
+      // Act
+      const r = await runBin(['sync', '-f', join(dir, 'seed'), '--dry-run=client', '-o', 'yaml'], { NODE_EXTRA_CA_CERTS: caFile });
+      // Assess
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('ExternalSecret default/broken: spec.data[0] (key: token): the object selected by $.secrets[*] has no field "token"');
+      const list = parse(r.stdout) as { items: { metadata: { name: string } }[] };
+      expect(list.items.map((i) => i.metadata.name)).toEqual(['my-secret']);
+      expect(endpoint.requests).toHaveLength(1);
+    } finally {
+      await writeFile(join(dir, 'seed', 'zz-broken.yaml'), '');
+    }
+  });
+
+  it('validate prints nothing and exits 0 for the seed', async () => {
+    const r = await runBin(['validate', '-f', join(dir, 'seed')]);
+    expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('validate prints every error with file and document, and exits 1', async () => {
+    // Prepare
+    const bad = join(dir, 'bad.yaml');
+    await writeFile(bad, 'apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: { name: a }\nspec:\n  refreshInterval: often\n  secretStoreRef: { name: nope }\n  data:\n    - secretKey: k\n      remoteRef: { key: k }\n---\nkind: Nope\n');
+    // Act
+    const r = await runBin(['validate', '-f', bad]);
+    // Assess
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toContainEqual(expect.stringContaining(`${bad}: document 1 (ExternalSecret default/a): spec.refreshInterval: invalid duration "often"`));
+    expect(lines).toContainEqual(expect.stringContaining(`${bad}: document 1 (ExternalSecret default/a): spec.secretStoreRef: SecretStore "nope" not found`));
+    expect(lines).toContainEqual(expect.stringContaining(`${bad}: document 2: apiVersion: expected apiVersion`));
+    expect(lines).toContainEqual(expect.stringContaining(`${bad}: document 2: metadata: expected object`));
+  });
+
+  it('plan shows the cadence and one request shared by both entries, without header values', async () => {
+    const r = await runBin(['plan', '-f', join(dir, 'seed')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/1h\s+default\/webhook-external-secret/u);
+    expect(r.stdout).toContain('1 request(s) per run after de-duplication (ESO would send 2)');
+    expect(r.stdout).toContain('Authorization');
+    expect(r.stdout).not.toContain('your-token-here');
+  });
+
+  it('exits 2 on a usage error', async () => {
+    const r = await runBin(['sync', '-f', join(dir, 'seed'), '--dry-run=server']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--dry-run=server: only "client" is supported');
+  });
+
+  it('prints --help and exits 0', async () => {
+    const r = await runBin(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: webhook-secret-sync');
+    expect(r.stdout).toMatch(/validate[\s\S]*plan[\s\S]*sync/u);
+  });
+});
