@@ -1,0 +1,61 @@
+/**
+ * `run --local`: a plain process that syncs on each ExternalSecret's cadence until stopped, with
+ * the same engine as the Lambda. The config is re-read from its source before every run.
+ */
+import type { KubeGateway } from '../kube/gateway.ts';
+import { UndiciTransport } from '../providers/webhook/transport.ts';
+import type { RunSummary } from '../sync/result.ts';
+import type { LoadedConfig } from './config-source.ts';
+import { runOnce } from './run.ts';
+
+export interface LocalLoopOptions {
+  readonly gateway: KubeGateway;
+  load(): Promise<LoadedConfig>;
+  onRun(cadence: string, summary: RunSummary): void;
+  onError(cadence: string, error: Error): void;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Runs once for everything due, then one timer per distinct refreshInterval; resolves when
+ * `signal` aborts and the run in flight has finished.
+ *
+ * @example
+ * ```ts
+ * const stop = new AbortController(); process.once('SIGINT', () => stop.abort());
+ * await runLocalLoop({ gateway, load, onRun, onError, signal: stop.signal });
+ * ```
+ */
+export async function runLocalLoop(o: LocalLoopOptions): Promise<void> {
+  const http = new UndiciTransport();
+  let chain: Promise<void> = Promise.resolve();
+  const run = (cadence: string | undefined): Promise<void> => {
+    // Runs never overlap: each waits for the previous one, like one reserved Lambda per cadence.
+    chain = chain.then(async () => {
+      if (o.signal.aborted) return;
+      try {
+        const loaded = await o.load();
+        const summary = await runOnce({ gateway: o.gateway, http, config: loaded.config, source: loaded.source, extraNamespaces: loaded.extraNamespaces, selection: { cadence }, signal: o.signal });
+        o.onRun(cadence ?? 'start', summary);
+      } catch (e) {
+        o.onError(cadence ?? 'start', e as Error);
+      }
+    });
+    return chain;
+  };
+  const timers: NodeJS.Timeout[] = [];
+  try {
+    await run(undefined);
+    const cadences = new Map<string, number>();
+    for (const es of (await o.load()).config.externalSecrets) if (es.refreshMs > 0) cadences.set(es.cadence, es.refreshMs);
+    for (const [cadence, ms] of cadences) timers.push(setInterval(() => void run(cadence), ms));
+    await new Promise<void>((resolve) => {
+      if (o.signal.aborted) resolve();
+      o.signal.addEventListener('abort', () => { resolve(); }, { once: true });
+    });
+  } finally {
+    for (const t of timers) clearInterval(t);
+    await chain;
+    await http.close();
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * One sync run wired with the real adapters: the same function serves the CLI, `run --local` and
+ * the Lambda handler.
+ */
+import type { Config } from '../config/types.ts';
+import type { KubeGateway } from '../kube/gateway.ts';
+import { UndiciTransport } from '../providers/webhook/transport.ts';
+import { syncCluster } from '../sync/cluster-sync.ts';
+import type { Selection } from '../sync/due.ts';
+import type { RunSummary } from '../sync/result.ts';
+import { runProviders } from './providers.ts';
+
+export interface RunOptions {
+  readonly gateway: KubeGateway;
+  readonly config: Config;
+  readonly source: string;
+  readonly extraNamespaces?: readonly string[];
+  readonly selection: Selection;
+  readonly deadline?: number;
+  readonly signal?: AbortSignal;
+  readonly prune?: boolean;
+  /** Reuse one transport across runs (keeps endpoint connections warm in `run --local` and Lambda). */
+  readonly http?: UndiciTransport;
+}
+
+/**
+ * @example
+ * ```ts
+ * const summary = await runOnce({ gateway, config, source, selection: { cadence: '1h' } });
+ * ```
+ */
+export async function runOnce(o: RunOptions): Promise<RunSummary> {
+  const http = o.http ?? new UndiciTransport();
+  try {
+    const providers = runProviders({ http, references: o.gateway, ...(o.signal ? { signal: o.signal } : {}) });
+    return await syncCluster({
+      config: o.config,
+      gateway: o.gateway,
+      selection: o.selection,
+      clientFor: providers.clientFor,
+      endpointRequests: () => providers.requests.sent,
+      source: o.source,
+      ...(o.extraNamespaces ? { extraNamespaces: o.extraNamespaces } : {}),
+      ...(o.deadline !== undefined ? { deadline: o.deadline } : {}),
+      ...(o.prune !== undefined ? { prune: o.prune } : {}),
+    });
+  } finally {
+    if (!o.http) await http.close();
+  }
+}

@@ -1,0 +1,91 @@
+/** Commands around the cluster: `config push`, `status`, `rbac`. */
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
+import { NAMESPACES_ANNOTATION, loadFromConfigMap, loadFromFiles, parseConfigMapRef } from '../../app/config-source.ts';
+import { openGateway } from '../../app/kube.ts';
+import { readManifestPaths } from '../../config/documents.ts';
+import { loadConfig } from '../../config/load.ts';
+import { rbacFor, type RbacSubject } from '../../config/rbac.ts';
+import { UsageError } from '../../model/errors.ts';
+import { statusRows } from '../../sync/status.ts';
+import { EXIT, type Io } from '../context.ts';
+import { table } from '../output.ts';
+
+interface KubeOpts { kubeconfig?: string; context?: string }
+
+export function registerClusterAdminCommands(program: Command, io: Io, setExit: (code: number) => void): void {
+  const config = program.command('config').description('manage the ConfigMap the sync reads');
+  config.command('push')
+    .description('validate manifests and create or update the ConfigMap by server-side apply')
+    .requiredOption('-f, --filename <path...>', 'manifest files or directories')
+    .option('--configmap <ns/name>', 'target ConfigMap', 'webhook-secret-sync/webhook-secret-sync')
+    .option('-n, --namespace <namespace>', 'namespace of documents that name none', 'default')
+    .option('--kubeconfig <file>').option('--context <name>')
+    .action(async (opts: { filename: string[]; configmap: string; namespace: string } & KubeOpts) => {
+      const sources = await readManifestPaths(opts.filename);
+      const parsed = loadConfig(sources, { defaultNamespace: opts.namespace }); // refuse to push an invalid config
+      const ref = parseConfigMapRef(opts.configmap);
+      const data: Record<string, string> = {};
+      for (const s of sources) {
+        let key = basename(s.source).replace(/[^-._a-zA-Z0-9]/gu, '_');
+        for (let i = 2; key in data; i++) key = `${String(i)}-${basename(s.source)}`;
+        data[key] = s.text;
+      }
+      const gateway = await openGateway(opts);
+      try {
+        const previous = await gateway.readConfigMapWithMeta(ref.namespace, ref.name);
+        const namespaces = new Set([...(previous?.annotations[NAMESPACES_ANNOTATION] ?? '').split(',').filter(Boolean), ...parsed.externalSecrets.map((e) => e.namespace)]);
+        await gateway.applyConfigMap(ref.namespace, ref.name, { data, annotations: { [NAMESPACES_ANNOTATION]: [...namespaces].sort().join(',') } });
+        io.out(`configmap/${ref.name} ${previous ? 'configured' : 'created'} in ${ref.namespace}: ${String(parsed.stores.length)} store(s), ${String(parsed.externalSecrets.length)} ExternalSecret(s)\n`);
+      } finally {
+        await gateway.close();
+      }
+      setExit(EXIT.ok);
+    });
+
+  program.command('status')
+    .description('show each ExternalSecret with its target, cadence, last sync, result and message, read from the cluster')
+    .option('-f, --filename <path...>', 'manifests (instead of the ConfigMap)')
+    .option('--configmap <ns/name>', 'ConfigMap holding the manifests')
+    .option('-n, --namespace <namespace>', 'namespace of documents that name none', 'default')
+    .option('-o, --output <format>', 'table or json', 'table')
+    .option('--kubeconfig <file>').option('--context <name>')
+    .action(async (opts: { filename?: string[]; configmap?: string; namespace: string; output: string } & KubeOpts) => {
+      const gateway = await openGateway(opts);
+      try {
+        const loaded = opts.filename ? await loadFromFiles(opts.filename, opts.namespace) : await loadFromConfigMap(gateway, parseConfigMapRef(opts.configmap), opts.namespace);
+        const rows = await statusRows(loaded.config, gateway);
+        if (opts.output === 'json') io.out(`${JSON.stringify(rows, null, 2)}\n`);
+        else io.out(table(['EXTERNALSECRET', 'TARGET', 'CADENCE', 'LAST SYNC', 'RESULT', 'MESSAGE'], rows.map((r) => [r.externalSecret, r.target, r.cadence, r.lastSync ?? '-', r.result, r.message])));
+        setExit(rows.some((r) => r.result === 'Failed') ? EXIT.failed : EXIT.ok);
+      } finally {
+        await gateway.close();
+      }
+    });
+
+  program.command('rbac')
+    .description('print the Roles and RoleBindings the sync identity needs for a config, and nothing more')
+    .requiredOption('-f, --filename <path...>', 'manifest files or directories')
+    .option('--configmap <ns/name>', 'the ConfigMap the sync reads', 'webhook-secret-sync/webhook-secret-sync')
+    .option('--no-configmap', 'the sync reads files, not a ConfigMap')
+    .option('-n, --namespace <namespace>', 'namespace of documents that name none', 'default')
+    .option('--group <name>', 'bind to this group (EKS access entry kubernetesGroups)')
+    .option('--user <name>', 'bind to this user')
+    .option('--service-account <ns/name>', 'bind to this ServiceAccount')
+    .action(async (opts: { filename: string[]; configmap: string | false; namespace: string; group?: string; user?: string; serviceAccount?: string }) => {
+      const given = [opts.group, opts.user, opts.serviceAccount].filter(Boolean).length;
+      if (given > 1) throw new UsageError('give one of --group, --user or --service-account');
+      let subject: RbacSubject = { kind: 'Group', name: opts.group ?? 'webhook-secret-sync' };
+      if (opts.user) subject = { kind: 'User', name: opts.user };
+      if (opts.serviceAccount) {
+        const [ns, name] = opts.serviceAccount.split('/');
+        if (!ns || !name) throw new UsageError('--service-account expects NAMESPACE/NAME');
+        subject = { kind: 'ServiceAccount', name, namespace: ns };
+      }
+      const { config } = await loadFromFiles(opts.filename, opts.namespace);
+      const docs = rbacFor(config, { subject, ...(opts.configmap === false ? {} : { configMap: parseConfigMapRef(opts.configmap) }) });
+      io.out(docs.map((d) => stringify(d)).join('---\n'));
+      setExit(EXIT.ok);
+    });
+}

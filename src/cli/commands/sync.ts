@@ -1,0 +1,109 @@
+import type { Command } from 'commander';
+import { openGateway } from '../../app/kube.ts';
+import { loadFromConfigMap, loadFromFiles, parseConfigMapRef, type LoadedConfig } from '../../app/config-source.ts';
+import { runProviders } from '../../app/providers.ts';
+import { runOnce } from '../../app/run.ts';
+import { UsageError } from '../../model/errors.ts';
+import { fileReferences } from '../../providers/file-references.ts';
+import { EMPTY_REFERENCES } from '../../providers/references.ts';
+import { UndiciTransport } from '../../providers/webhook/transport.ts';
+import { computeSecrets } from '../../sync/compute.ts';
+import type { RunSummary } from '../../sync/result.ts';
+import { EXIT, type Io } from '../context.ts';
+import { formatList, secretManifest, table, type OutputFormat } from '../output.ts';
+
+interface SyncOptions {
+  filename?: string[];
+  configmap?: string;
+  namespace: string;
+  dryRun?: string;
+  output?: string;
+  secretsFile?: string;
+  kubeconfig?: string;
+  context?: string;
+  cadence?: string;
+  externalSecret: string[];
+  all?: boolean;
+  prune: boolean;
+}
+
+/** `sync`: to a cluster (from a ConfigMap or files), or offline with `--dry-run=client`. */
+export function registerSyncCommand(program: Command, io: Io, setExit: (code: number) => void): void {
+  program.command('sync')
+    .description('fetch from the endpoint and apply the Secrets (or print them with --dry-run=client)')
+    .option('-f, --filename <path...>', 'manifest files or directories (instead of the ConfigMap)')
+    .option('--configmap <ns/name>', 'ConfigMap holding the manifests (default webhook-secret-sync/webhook-secret-sync)')
+    .option('-n, --namespace <namespace>', 'namespace of documents that name none', 'default')
+    .option('--dry-run <mode>', 'client: print the Secrets that would be applied; contacts no cluster (needs -f)')
+    .option('-o, --output <format>', 'dry run: json or yaml (default yaml); cluster: table or json')
+    .option('--secrets-file <file>', 'dry run: Secrets/ConfigMaps that secrets[] and caProvider refer to')
+    .option('--kubeconfig <file>', 'kubeconfig (default $KUBECONFIG or ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context')
+    .option('--cadence <duration>', 'sync the ExternalSecrets with this refreshInterval (plus any overdue)')
+    .option('--external-secret <ns/name>', 'force this ExternalSecret (repeatable)', (v: string, acc: string[]) => [...acc, v], [])
+    .option('--all', 'force every ExternalSecret')
+    .option('--no-prune', 'keep Owner Secrets whose ExternalSecret left the config')
+    .action(async (opts: SyncOptions) => {
+      if (opts.dryRun !== undefined) return dryRun(opts, io, setExit);
+      if (opts.filename && opts.configmap) throw new UsageError('use either -f or --configmap, not both');
+      const gateway = await openGateway({ kubeconfig: opts.kubeconfig, context: opts.context });
+      try {
+        const loaded: LoadedConfig = opts.filename
+          ? await loadFromFiles(opts.filename, opts.namespace)
+          : await loadFromConfigMap(gateway, parseConfigMapRef(opts.configmap), opts.namespace);
+        const summary = await runOnce({
+          gateway,
+          config: loaded.config,
+          source: loaded.source,
+          extraNamespaces: loaded.extraNamespaces,
+          selection: { cadence: opts.cadence, externalSecrets: opts.externalSecret, all: opts.all },
+          prune: opts.prune,
+        });
+        printSummary(summary, opts.output, io);
+        setExit(summary.counts.failed > 0 ? EXIT.failed : EXIT.ok);
+      } finally {
+        await gateway.close();
+      }
+    });
+}
+
+export function printSummary(summary: RunSummary, output: string | undefined, io: Io): void {
+  if (output === 'json') {
+    io.out(`${JSON.stringify(summary, null, 2)}\n`);
+    return;
+  }
+  io.out(table(['EXTERNALSECRET', 'TARGET', 'CADENCE', 'RESULT', 'REASON', 'MESSAGE'], summary.outcomes.map((o) => [o.externalSecret, o.target, o.cadence, o.result, o.reason, o.message])));
+  const c = summary.counts;
+  io.out(`\n${String(c.created)} created, ${String(c.updated)} updated, ${String(c.unchanged)} unchanged, ${String(c.deleted)} deleted, ${String(c.skipped)} skipped, ${String(c.failed)} failed; ${String(summary.endpointRequests)} endpoint request(s) for ${String(summary.entriesFetched)} entries; ${String(summary.durationMs)} ms\n`);
+}
+
+async function dryRun(opts: SyncOptions, io: Io, setExit: (code: number) => void): Promise<void> {
+  if (opts.dryRun !== 'client') throw new UsageError(`--dry-run=${String(opts.dryRun)}: only "client" is supported`);
+  if (!opts.filename) throw new UsageError('--dry-run=client reads manifests from files: give -f PATH');
+  const format = opts.output ?? 'yaml';
+  if (format !== 'json' && format !== 'yaml') throw new UsageError(`-o ${format}: expected json or yaml`);
+  const { config } = await loadFromFiles(opts.filename, opts.namespace);
+  const references = opts.secretsFile ? await fileReferences(opts.secretsFile, opts.namespace) : EMPTY_REFERENCES;
+  const http = new UndiciTransport();
+  try {
+    const providers = runProviders({ http, references });
+    const results = await computeSecrets(config, config.externalSecrets, { clientFor: providers.clientFor, source: 'files' });
+    const items = [];
+    let failed = 0;
+    for (const r of results) {
+      const id = `ExternalSecret ${r.es.namespace}/${r.es.name}`;
+      if (r.kind === 'failed') {
+        failed++;
+        io.err(`${id}: ${r.error.message}\n`);
+      } else if (r.kind === 'gone') {
+        io.err(`${id}: the provider no longer has this secret (${r.missing.join(', ')}); deletionPolicy=Delete would delete Secret ${r.es.namespace}/${r.es.targetName}\n`);
+      } else if (r.kind === 'secret') {
+        items.push(secretManifest(r.secret));
+      }
+    }
+    io.out(formatList(items, format as OutputFormat));
+    setExit(failed > 0 ? EXIT.failed : EXIT.ok);
+  } finally {
+    await http.close();
+  }
+}

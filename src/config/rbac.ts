@@ -1,0 +1,67 @@
+/**
+ * The least privilege a sync identity needs for a given config: get the ConfigMap; list/get/create/
+ * patch/delete Secrets and create Events in each target namespace; get the labelled auth Secrets and
+ * CA ConfigMaps elsewhere by name. Nothing cluster-wide.
+ */
+import type { Config, ConfigMapRef } from './types.ts';
+
+export interface RbacSubject {
+  readonly kind: 'User' | 'Group' | 'ServiceAccount';
+  readonly name: string;
+  readonly namespace?: string;
+}
+
+export interface PolicyRule {
+  readonly apiGroups: string[];
+  readonly resources: string[];
+  readonly verbs: string[];
+  readonly resourceNames?: string[];
+}
+
+/** Role + RoleBinding manifests per namespace. */
+export function rbacFor(config: Config, options: { configMap?: ConfigMapRef; subject: RbacSubject; name?: string }): Record<string, unknown>[] {
+  const name = options.name ?? 'webhook-secret-sync';
+  const rules = new Map<string, PolicyRule[]>();
+  const add = (ns: string, rule: PolicyRule): void => {
+    const list = rules.get(ns) ?? [];
+    const same = list.find((r) => r.resources.join() === rule.resources.join() && r.verbs.join() === rule.verbs.join() && (r.resourceNames === undefined) === (rule.resourceNames === undefined));
+    if (same && same.resourceNames && rule.resourceNames) {
+      for (const n of rule.resourceNames) if (!same.resourceNames.includes(n)) same.resourceNames.push(n);
+    } else if (!same) list.push({ ...rule, ...(rule.resourceNames ? { resourceNames: [...rule.resourceNames] } : {}) });
+    rules.set(ns, list);
+  };
+  const targets = new Set(config.externalSecrets.map((es) => es.namespace));
+  for (const ns of targets) {
+    add(ns, { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'create', 'patch', 'delete'] });
+    add(ns, { apiGroups: [''], resources: ['events'], verbs: ['create'] });
+  }
+  if (options.configMap) {
+    add(options.configMap.namespace, { apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: [options.configMap.name] });
+  }
+  for (const store of config.stores) {
+    const users = config.externalSecrets.filter((es) =>
+      [es.spec.secretStoreRef, ...(es.spec.data ?? []).map((d) => d.sourceRef?.storeRef), ...(es.spec.dataFrom ?? []).map((d) => d.sourceRef?.storeRef)]
+        .some((r) => r?.name === store.name && (r.kind === store.kind) && (store.kind === 'ClusterSecretStore' || es.namespace === store.namespace)));
+    const nsOf = (given: string | undefined): string[] => (store.kind === 'ClusterSecretStore' ? [given ?? ''] : [...new Set(users.map((u) => u.namespace))]);
+    for (const s of store.webhook.secrets ?? []) {
+      for (const ns of nsOf(s.secretRef.namespace)) if (!targets.has(ns)) add(ns, { apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: [s.secretRef.name] });
+    }
+    const ca = store.webhook.caProvider;
+    if (ca) {
+      for (const ns of nsOf(ca.namespace)) {
+        if (ca.type === 'Secret' && targets.has(ns)) continue;
+        add(ns, { apiGroups: [''], resources: [ca.type === 'Secret' ? 'secrets' : 'configmaps'], verbs: ['get'], resourceNames: [ca.name] });
+      }
+    }
+  }
+  const out: Record<string, unknown>[] = [];
+  for (const ns of [...rules.keys()].sort()) {
+    const metadata = { name, namespace: ns, labels: { 'app.kubernetes.io/name': 'webhook-secret-sync' } };
+    out.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata, rules: rules.get(ns) });
+    const subject = options.subject.kind === 'ServiceAccount'
+      ? { kind: 'ServiceAccount', name: options.subject.name, namespace: options.subject.namespace ?? ns }
+      : { kind: options.subject.kind, apiGroup: 'rbac.authorization.k8s.io', name: options.subject.name };
+    out.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name }, subjects: [subject] });
+  }
+  return out;
+}

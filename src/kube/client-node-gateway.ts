@@ -1,0 +1,240 @@
+/**
+ * KubeGateway over @kubernetes/client-node 2. One undici Agent is shared by every call: client-node
+ * 2.0 otherwise builds a new Agent, and so a new TLS connection, for each request.
+ */
+import {
+  ApiException,
+  CoreV1Api,
+  KubeConfig,
+  Observable,
+  PatchStrategy,
+  type ConfigurationOptions,
+  type ObservableMiddleware,
+  type RequestContext,
+  type ResponseContext,
+  type V1Secret,
+} from '@kubernetes/client-node';
+import type { AgentOptions } from 'node:https';
+import { Agent } from 'undici';
+import { MANAGED } from '../sync/desired-secret.ts';
+import type { ConfigMapObject, SecretObject } from '../providers/references.ts';
+import {
+  KubeApiError,
+  KubeUnreachableError,
+  type ConfigMapData,
+  type ExistingSecret,
+  type KubeGateway,
+  type SecretApply,
+  type SecretEvent,
+} from './gateway.ts';
+
+export const FIELD_MANAGER = 'webhook-secret-sync';
+/** Status annotations use their own manager, so applying them never drops the data we own. */
+export const STATUS_FIELD_MANAGER = 'webhook-secret-sync-status';
+
+export interface ClientNodeGatewayOptions {
+  readonly kubeConfig: KubeConfig;
+  /** Connections kept to the apiserver (default 4). */
+  readonly connections?: number;
+  /** Called for every TLS connection opened (benchmarks count them). */
+  readonly onConnect?: () => void;
+}
+
+/**
+ * @example
+ * ```ts
+ * const kc = new KubeConfig(); kc.loadFromFile(path);
+ * const gateway = await ClientNodeGateway.create({ kubeConfig: kc });
+ * ```
+ */
+export class ClientNodeGateway implements KubeGateway {
+  readonly #core: CoreV1Api;
+  readonly #options: ConfigurationOptions<ObservableMiddleware>;
+  readonly #agent: Agent | undefined;
+
+  private constructor(core: CoreV1Api, agent: Agent | undefined) {
+    this.#core = core;
+    this.#agent = agent;
+    const shared: ObservableMiddleware = {
+      pre: (ctx: RequestContext) => {
+        if (agent) ctx.setDispatcher(agent);
+        return new Observable(Promise.resolve(ctx));
+      },
+      post: (res: ResponseContext) => new Observable(Promise.resolve(res)),
+    };
+    this.#options = { middleware: [shared], middlewareMergeStrategy: 'append' };
+  }
+
+  static async create(options: ClientNodeGatewayOptions): Promise<ClientNodeGateway> {
+    const kc = options.kubeConfig;
+    const tls: AgentOptions & { headers?: unknown } = {};
+    await kc.applyToHTTPSOptions(tls);
+    const plan = kc.createDispatcherOptions(kc.getCurrentCluster(), {
+      ca: tls.ca, cert: tls.cert, key: tls.key, pfx: tls.pfx, passphrase: tls.passphrase,
+      ...(tls.rejectUnauthorized !== undefined ? { rejectUnauthorized: tls.rejectUnauthorized } : {}),
+      ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
+    });
+    let agent: Agent | undefined;
+    if (plan.type === 'agent') {
+      const onConnect = options.onConnect;
+      agent = new Agent({
+        connect: plan.connect,
+        connections: options.connections ?? 4,
+        keepAliveTimeout: 30_000,
+      });
+      if (onConnect) agent.on('connect', () => onConnect());
+    }
+    return new ClientNodeGateway(kc.makeApiClient(CoreV1Api), agent);
+  }
+
+  async listManagedSecrets(namespace: string): Promise<ExistingSecret[]> {
+    const list = await call(`list Secrets in ${namespace}`, () =>
+      this.#core.listNamespacedSecret({ namespace, labelSelector: `${MANAGED.label}=true` }, this.#options));
+    return list.items.map(toExisting);
+  }
+
+  async getSecret(namespace: string, name: string): Promise<ExistingSecret | undefined> {
+    try {
+      return toExisting(await call(`get Secret ${namespace}/${name}`, () => this.#core.readNamespacedSecret({ namespace, name }, this.#options)));
+    } catch (e) {
+      if (e instanceof KubeApiError && e.code === 404) return undefined;
+      throw e;
+    }
+  }
+
+  async applySecret(secret: SecretApply, options: { readonly force: boolean }): Promise<'created' | 'updated'> {
+    const body: V1Secret = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: secret.name, namespace: secret.namespace, labels: { ...secret.labels }, annotations: { ...secret.annotations } },
+      ...(secret.type ? { type: secret.type } : {}),
+      ...(secret.immutable ? { immutable: true } : {}),
+      ...(secret.data ? { data: Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, v.toString('base64')])) } : {}),
+    };
+    const res = await call(`apply Secret ${secret.namespace}/${secret.name}`, () =>
+      this.#core.patchNamespacedSecretWithHttpInfo(
+        { name: secret.name, namespace: secret.namespace, body, fieldManager: FIELD_MANAGER, force: options.force },
+        this.#withContentType(PatchStrategy.ServerSideApply),
+      ));
+    return res.httpStatusCode === 201 ? 'created' : 'updated';
+  }
+
+  async deleteSecret(namespace: string, name: string, precondition: { uid: string; resourceVersion: string }): Promise<void> {
+    await call(`delete Secret ${namespace}/${name}`, () =>
+      this.#core.deleteNamespacedSecret({ namespace, name, body: { preconditions: precondition } }, this.#options));
+  }
+
+  async annotateSecret(namespace: string, name: string, annotations: Readonly<Record<string, string | null>>): Promise<void> {
+    await call(`annotate Secret ${namespace}/${name}`, () =>
+      this.#core.patchNamespacedSecret(
+        { namespace, name, fieldManager: STATUS_FIELD_MANAGER, body: { metadata: { annotations } } },
+        this.#withContentType(PatchStrategy.MergePatch),
+      ));
+  }
+
+  async recordEvent(event: SecretEvent): Promise<void> {
+    const now = new Date();
+    await call(`create Event in ${event.namespace}`, () =>
+      this.#core.createNamespacedEvent({
+        namespace: event.namespace,
+        body: {
+          metadata: { generateName: `${event.secretName}.`, namespace: event.namespace, annotations: { [MANAGED.externalSecretAnnotation]: event.externalSecret } },
+          involvedObject: { apiVersion: 'v1', kind: 'Secret', name: event.secretName, namespace: event.namespace, ...(event.secretUid ? { uid: event.secretUid } : {}) },
+          type: event.type,
+          reason: event.reason,
+          message: event.message,
+          source: { component: FIELD_MANAGER },
+          reportingComponent: FIELD_MANAGER,
+          reportingInstance: FIELD_MANAGER,
+          firstTimestamp: now,
+          lastTimestamp: now,
+          count: 1,
+        },
+      }, this.#options));
+  }
+
+  async readConfigMapWithMeta(namespace: string, name: string): Promise<ConfigMapData | undefined> {
+    try {
+      const cm = await call(`get ConfigMap ${namespace}/${name}`, () => this.#core.readNamespacedConfigMap({ namespace, name }, this.#options));
+      return { data: cm.data ?? {}, annotations: cm.metadata?.annotations ?? {} };
+    } catch (e) {
+      if (e instanceof KubeApiError && e.code === 404) return undefined;
+      throw e;
+    }
+  }
+
+  async applyConfigMap(namespace: string, name: string, content: ConfigMapData): Promise<void> {
+    await call(`apply ConfigMap ${namespace}/${name}`, () =>
+      this.#core.patchNamespacedConfigMap(
+        {
+          namespace, name, fieldManager: FIELD_MANAGER, force: true,
+          body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, annotations: { ...content.annotations } }, data: { ...content.data } },
+        },
+        this.#withContentType(PatchStrategy.ServerSideApply),
+      ));
+  }
+
+  async readSecret(namespace: string, name: string): Promise<SecretObject | undefined> {
+    const s = await this.getSecret(namespace, name);
+    return s ? { labels: s.labels, data: s.data } : undefined;
+  }
+
+  async readConfigMap(namespace: string, name: string): Promise<ConfigMapObject | undefined> {
+    const cm = await this.readConfigMapWithMeta(namespace, name);
+    return cm ? { data: cm.data } : undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.#agent?.close();
+  }
+
+  #withContentType(type: string): ConfigurationOptions<ObservableMiddleware> {
+    const header: ObservableMiddleware = {
+      pre: (ctx: RequestContext) => {
+        ctx.setHeaderParam('Content-Type', type);
+        return new Observable(Promise.resolve(ctx));
+      },
+      post: (res: ResponseContext) => new Observable(Promise.resolve(res)),
+    };
+    return { middleware: [...(this.#options.middleware ?? []), header], middlewareMergeStrategy: 'append' };
+  }
+}
+
+function toExisting(s: V1Secret): ExistingSecret {
+  const data: Record<string, Buffer> = {};
+  for (const [k, v] of Object.entries(s.data ?? {})) data[k] = Buffer.from(v, 'base64');
+  return {
+    name: s.metadata?.name ?? '',
+    namespace: s.metadata?.namespace ?? '',
+    uid: s.metadata?.uid ?? '',
+    resourceVersion: s.metadata?.resourceVersion ?? '',
+    type: s.type ?? 'Opaque',
+    labels: s.metadata?.labels ?? {},
+    annotations: s.metadata?.annotations ?? {},
+    data,
+    immutable: s.immutable ?? false,
+  };
+}
+
+/** Maps client-node failures to our errors; ApiException messages embed headers and bodies, so they are not reused. */
+async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof ApiException) {
+      const code = e.code;
+      let reason = '';
+      let message = '';
+      try {
+        const status = JSON.parse(String(e.body)) as { reason?: string; message?: string };
+        reason = status.reason ?? '';
+        message = status.message ?? '';
+      } catch {
+        // 401 has no body
+      }
+      throw new KubeApiError(`${what}: ${String(code)} ${reason || 'Error'}${message ? `: ${message}` : ''}`, code, reason, { cause: e });
+    }
+    const cause = (e as { cause?: { code?: string } }).cause;
+    throw new KubeUnreachableError(`${what}: apiserver unreachable (${cause?.code ?? (e as Error).message})`, { cause: e });
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * What the sync needs from Kubernetes. The engine depends on this interface only; the client-node
+ * adapter (client-node-gateway.ts) is the one place that talks to the apiserver.
+ */
+import { WebhookSecretSyncError } from '../model/errors.ts';
+import type { ReferenceReader } from '../providers/references.ts';
+
+export interface ExistingSecret {
+  readonly name: string;
+  readonly namespace: string;
+  readonly uid: string;
+  readonly resourceVersion: string;
+  readonly type: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly data: Readonly<Record<string, Buffer>>;
+  readonly immutable: boolean;
+}
+
+/** A Secret as we apply it (server-side apply: the fields we own, nothing else). */
+export interface SecretApply {
+  readonly name: string;
+  readonly namespace: string;
+  readonly type?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  /** Omitted: we apply metadata only and leave data as it is. */
+  readonly data?: Readonly<Record<string, Buffer>>;
+  readonly immutable?: boolean;
+}
+
+export interface SecretEvent {
+  readonly namespace: string;
+  /** The Secret the event is about (there is no ExternalSecret object in the cluster). */
+  readonly secretName: string;
+  readonly secretUid?: string;
+  readonly type: 'Normal' | 'Warning';
+  readonly reason: string;
+  readonly message: string;
+  /** `ns/name` of the ExternalSecret, kept in the event's annotations-free `related` fields. */
+  readonly externalSecret: string;
+}
+
+export interface ConfigMapData {
+  readonly data: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+export interface KubeGateway extends ReferenceReader {
+  /** Every Secret in the namespace that carries our managed label: one LIST call. */
+  listManagedSecrets(namespace: string): Promise<ExistingSecret[]>;
+  getSecret(namespace: string, name: string): Promise<ExistingSecret | undefined>;
+  /** Server-side apply with our field manager; `force` takes fields over from other managers. */
+  applySecret(secret: SecretApply, options: { readonly force: boolean }): Promise<'created' | 'updated'>;
+  /** Deletes only the exact object we looked at (uid and resourceVersion preconditions). */
+  deleteSecret(namespace: string, name: string, precondition: { readonly uid: string; readonly resourceVersion: string }): Promise<void>;
+  /** Sets (string) or removes (null) annotations only, with a merge patch; data is untouched. */
+  annotateSecret(namespace: string, name: string, annotations: Readonly<Record<string, string | null>>): Promise<void>;
+  recordEvent(event: SecretEvent): Promise<void>;
+  readConfigMapWithMeta(namespace: string, name: string): Promise<ConfigMapData | undefined>;
+  applyConfigMap(namespace: string, name: string, content: ConfigMapData): Promise<void>;
+}
+
+/** An apiserver answer other than success: status code and Kubernetes reason, never the request. */
+export class KubeApiError extends WebhookSecretSyncError {
+  readonly code: number;
+  readonly reason: string;
+  constructor(message: string, code: number, reason: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+    this.reason = reason;
+  }
+}
+
+/** The apiserver could not be reached at all (systemic: fails the run). */
+export class KubeUnreachableError extends WebhookSecretSyncError {}

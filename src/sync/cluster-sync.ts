@@ -1,0 +1,126 @@
+/**
+ * One run against a cluster: read the current state in one LIST per namespace, decide what is due,
+ * fetch, write only what changed, and garbage-collect Owner Secrets whose ExternalSecret left the
+ * config. Per-ExternalSecret failures are outcomes; only an unreachable cluster fails the run.
+ */
+import pLimit from 'p-limit';
+import type { Config, ExternalSecretDef, StoreDef } from '../config/types.ts';
+import { KubeUnreachableError, type ExistingSecret, type KubeGateway } from '../kube/gateway.ts';
+import type { SecretsClient } from '../providers/secrets-client.ts';
+import { computeSecrets, type Computation } from './compute.ts';
+import { MANAGED } from './desired-secret.ts';
+import { isDue, type Selection } from './due.ts';
+import { countOutcomes, REASONS, type Outcome, type RunSummary } from './result.ts';
+import { writeResult } from './write.ts';
+
+export interface ClusterSyncOptions {
+  readonly config: Config;
+  readonly gateway: KubeGateway;
+  readonly selection: Selection;
+  clientFor(store: StoreDef): SecretsClient;
+  /** Requests sent to endpoints so far in this run (from the provider's request cache). */
+  endpointRequests(): number;
+  /** Recorded on each Secret; Owner garbage collection only touches Secrets of the same source. */
+  readonly source: string;
+  /** Namespaces that may still hold our Secrets although no ExternalSecret names them any more. */
+  readonly extraNamespaces?: readonly string[];
+  /** Delete Owner Secrets whose ExternalSecret left this source's config (default true). */
+  readonly prune?: boolean;
+  /** Epoch ms after which no new ExternalSecret starts. */
+  readonly deadline?: number;
+  readonly now?: () => Date;
+  readonly writeConcurrency?: number;
+}
+
+/**
+ * @example
+ * ```ts
+ * const summary = await syncCluster({ config, gateway, selection: { cadence: '1h' }, clientFor, endpointRequests, source });
+ * ```
+ */
+export async function syncCluster(o: ClusterSyncOptions): Promise<RunSummary> {
+  const started = Date.now();
+  const now = o.now ?? (() => new Date());
+  const namespaces = [...new Set([...o.config.externalSecrets.map((es) => es.namespace), ...(o.extraNamespaces ?? [])])].sort();
+  const state = await readState(o.gateway, namespaces);
+  const outcomes: Outcome[] = [];
+
+  const due: ExternalSecretDef[] = [];
+  for (const es of o.config.externalSecrets) {
+    const listError = state.errors.get(es.namespace);
+    if (listError) {
+      outcomes.push(outcomeOf(es, 'failed', REASONS.updateFailed, listError));
+      continue;
+    }
+    const d = isDue(es, state.secrets.get(`${es.namespace}/${es.targetName}`), o.selection, now().getTime());
+    if (d.due) due.push(es);
+    else outcomes.push(outcomeOf(es, 'skipped', REASONS.notDue, d.why));
+  }
+
+  // Targets we do not manage yet: one GET each, to tell "missing" from "someone else's Secret".
+  const unknown = due.filter((es) => !state.secrets.has(`${es.namespace}/${es.targetName}`));
+  const limit = pLimit(o.writeConcurrency ?? 8);
+  await Promise.all(unknown.map((es) => limit(async () => {
+    const s = await o.gateway.getSecret(es.namespace, es.targetName).catch(() => undefined);
+    if (s) state.secrets.set(`${es.namespace}/${es.targetName}`, s);
+  })));
+
+  const computed: Computation[] = await computeSecrets(o.config, due, {
+    clientFor: (store) => o.clientFor(store),
+    source: o.source,
+    mayStart: () => o.deadline === undefined || Date.now() < o.deadline,
+  });
+  const ctx = { gateway: o.gateway, now: now() };
+  outcomes.push(...(await Promise.all(computed.map((c) =>
+    limit(() => writeResult(c, state.secrets.get(`${c.es.namespace}/${c.es.targetName}`), ctx))))));
+
+  if (o.prune ?? true) outcomes.push(...(await pruneOrphans(o, state.secrets.values())));
+  const entriesFetched = computed.reduce((n, c) => n + (c.kind === 'not-started' ? 0 : (c.es.spec.data?.length ?? 0) + (c.es.spec.dataFrom?.length ?? 0)), 0);
+  return {
+    outcomes,
+    counts: countOutcomes(outcomes),
+    endpointRequests: o.endpointRequests(),
+    entriesFetched,
+    durationMs: Date.now() - started,
+  };
+}
+
+async function readState(gateway: KubeGateway, namespaces: readonly string[]) {
+  const secrets = new Map<string, ExistingSecret>();
+  const errors = new Map<string, string>();
+  let unreachable: KubeUnreachableError | undefined;
+  await Promise.all(namespaces.map(async (ns) => {
+    try {
+      for (const s of await gateway.listManagedSecrets(ns)) secrets.set(`${s.namespace}/${s.name}`, s);
+    } catch (e) {
+      if (e instanceof KubeUnreachableError) unreachable = e;
+      errors.set(ns, (e as Error).message);
+    }
+  }));
+  if (unreachable && errors.size === namespaces.length) throw unreachable;
+  return { secrets, errors };
+}
+
+async function pruneOrphans(o: ClusterSyncOptions, existing: Iterable<ExistingSecret>): Promise<Outcome[]> {
+  const wanted = new Map(o.config.externalSecrets.map((es) => [`${es.namespace}/${es.name}`, es.targetName]));
+  const out: Outcome[] = [];
+  for (const s of existing) {
+    const owner = s.annotations[MANAGED.externalSecretAnnotation];
+    if (!owner || s.annotations[MANAGED.sourceAnnotation] !== o.source) continue;
+    if (s.annotations[MANAGED.creationPolicyAnnotation] !== 'Owner') continue;
+    if (wanted.get(owner) === s.name) continue;
+    const base = { externalSecret: owner, target: `${s.namespace}/${s.name}`, cadence: s.annotations[MANAGED.cadenceAnnotation] ?? '' };
+    try {
+      await o.gateway.deleteSecret(s.namespace, s.name, { uid: s.uid, resourceVersion: s.resourceVersion });
+      await o.gateway.recordEvent({ namespace: s.namespace, secretName: s.name, type: 'Normal', reason: REASONS.deleted, message: 'secret deleted because it was orphaned', externalSecret: owner }).catch(() => undefined);
+      out.push({ ...base, result: 'deleted', reason: REASONS.deleted, message: 'secret deleted because it was orphaned (its ExternalSecret left the config)' });
+    } catch (e) {
+      out.push({ ...base, result: 'failed', reason: REASONS.updateFailed, message: `could not delete orphaned secret: ${(e as Error).message}` });
+    }
+  }
+  return out;
+}
+
+function outcomeOf(es: ExternalSecretDef, result: Outcome['result'], reason: string, message: string): Outcome {
+  return { externalSecret: `${es.namespace}/${es.name}`, target: `${es.namespace}/${es.targetName}`, cadence: es.cadence, result, reason, message };
+}

@@ -1,0 +1,119 @@
+/**
+ * Writes one computed result to the cluster with ESO's target semantics (creationPolicy,
+ * deletionPolicy, immutable, ownership), and writes nothing when the Secret is already right.
+ */
+import type { ExternalSecretDef } from '../config/types.ts';
+import type { ExistingSecret, KubeGateway } from '../kube/gateway.ts';
+import type { Computation } from './compute.ts';
+import { MANAGED, type DesiredSecret } from './desired-secret.ts';
+import { REASONS, type Outcome } from './result.ts';
+
+export interface WriteContext {
+  readonly gateway: KubeGateway;
+  readonly now: Date;
+}
+
+/** Applies one computation given the target's current state; never throws (failures are outcomes). */
+export async function writeResult(c: Computation, existing: ExistingSecret | undefined, ctx: WriteContext): Promise<Outcome> {
+  const es = c.es;
+  try {
+    if (c.kind === 'failed') return await recordFailure(es, existing, c.error.message, ctx);
+    if (c.kind === 'gone') return await deleteGone(es, existing, ctx);
+    if (c.kind === 'not-started') return outcome(es, 'skipped', REASONS.deadline, 'not started: the run reached its time budget');
+    return await applyDesired(es, c.secret, existing, ctx);
+  } catch (e) {
+    return await recordFailure(es, existing, (e as Error).message, ctx).catch(() => failed(es, (e as Error).message));
+  }
+}
+
+async function applyDesired(es: ExternalSecretDef, desired: DesiredSecret, existing: ExistingSecret | undefined, ctx: WriteContext): Promise<Outcome> {
+  const policy = es.spec.target.creationPolicy;
+  const id = `${es.namespace}/${es.name}`;
+  if (policy === 'None') return outcome(es, 'skipped', REASONS.none, 'creationPolicy=None: nothing is written');
+  const owner = existing?.annotations[MANAGED.externalSecretAnnotation];
+  if (existing && owner !== undefined && owner !== id) {
+    return recordFailure(es, undefined, `target is owned by another ExternalSecret (${owner})`, ctx);
+  }
+  if (existing && owner === undefined && policy === 'Owner') {
+    return recordFailure(es, undefined, `failed to take ownership of target secret: Secret ${es.namespace}/${es.targetName} exists and was not created by webhook-secret-sync (use creationPolicy Merge or Orphan to write into it)`, ctx);
+  }
+  if (!existing && policy === 'Merge') {
+    return outcome(es, 'skipped', REASONS.secretMissing, 'secret will not be created due to CreationPolicy=Merge');
+  }
+  const merging = policy === 'Merge' || policy === 'CreateOrMerge';
+  if (existing && upToDate(existing, desired, merging)) {
+    if (existing.annotations[MANAGED.lastErrorAnnotation] !== undefined) {
+      await ctx.gateway.annotateSecret(es.namespace, es.targetName, { [MANAGED.lastErrorAnnotation]: null });
+    }
+    return outcome(es, 'unchanged', REASONS.synced, 'secret synced (unchanged)');
+  }
+  if (existing?.immutable) {
+    return recordFailure(es, existing, `could not update secret, target is immutable: unable to update secret ${es.namespace}/${es.targetName}: secret is immutable`, ctx);
+  }
+  const result = await ctx.gateway.applySecret(
+    {
+      name: desired.name,
+      namespace: desired.namespace,
+      // A merge target keeps its own type; we only add our keys.
+      ...(merging && existing ? {} : { type: desired.type }),
+      labels: desired.labels,
+      annotations: { ...desired.annotations, [MANAGED.lastSyncAnnotation]: ctx.now.toISOString() },
+      data: desired.data,
+      immutable: desired.immutable,
+    },
+    { force: true },
+  );
+  if (existing?.annotations[MANAGED.lastErrorAnnotation] !== undefined) {
+    await ctx.gateway.annotateSecret(es.namespace, es.targetName, { [MANAGED.lastErrorAnnotation]: null });
+  }
+  const reason = result === 'created' ? REASONS.created : REASONS.updated;
+  await event(ctx, es, 'Normal', reason, result === 'created' ? 'secret created' : 'secret updated');
+  return outcome(es, result, reason, result === 'created' ? 'secret created' : 'secret updated');
+}
+
+async function deleteGone(es: ExternalSecretDef, existing: ExistingSecret | undefined, ctx: WriteContext): Promise<Outcome> {
+  if (!existing) return outcome(es, 'unchanged', REASONS.deleted, 'the provider has no such secret and the target does not exist');
+  if (es.spec.target.creationPolicy !== 'Owner' || existing.annotations[MANAGED.externalSecretAnnotation] !== `${es.namespace}/${es.name}`) {
+    return recordFailure(es, existing, `unable to delete secret ${es.namespace}/${es.targetName}: creationPolicy=${es.spec.target.creationPolicy} is not Owner`, ctx);
+  }
+  await ctx.gateway.deleteSecret(es.namespace, es.targetName, { uid: existing.uid, resourceVersion: existing.resourceVersion });
+  await event(ctx, es, 'Normal', REASONS.deleted, 'secret deleted due to DeletionPolicy=Delete');
+  return outcome(es, 'deleted', REASONS.deleted, 'secret deleted due to DeletionPolicy=Delete');
+}
+
+/** A failure leaves the Secret's data alone; it is recorded as an annotation (if it changed) and an event. */
+async function recordFailure(es: ExternalSecretDef, existing: ExistingSecret | undefined, message: string, ctx: WriteContext): Promise<Outcome> {
+  const ours = existing?.annotations[MANAGED.externalSecretAnnotation] === `${es.namespace}/${es.name}`;
+  if (existing && ours && existing.annotations[MANAGED.lastErrorAnnotation] !== message.slice(0, 1000)) {
+    await ctx.gateway.annotateSecret(es.namespace, es.targetName, { [MANAGED.lastErrorAnnotation]: message.slice(0, 1000) }).catch(() => undefined);
+  }
+  await event(ctx, es, 'Warning', REASONS.updateFailed, message).catch(() => undefined);
+  return failed(es, message);
+}
+
+function failed(es: ExternalSecretDef, message: string): Outcome {
+  return outcome(es, 'failed', REASONS.updateFailed, message);
+}
+
+function outcome(es: ExternalSecretDef, result: Outcome['result'], reason: string, message: string): Outcome {
+  return { externalSecret: `${es.namespace}/${es.name}`, target: `${es.namespace}/${es.targetName}`, cadence: es.cadence, result, reason, message };
+}
+
+async function event(ctx: WriteContext, es: ExternalSecretDef, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
+  await ctx.gateway.recordEvent({ namespace: es.namespace, secretName: es.targetName, type, reason, message, externalSecret: `${es.namespace}/${es.name}` });
+}
+
+/** True when applying `desired` would change nothing we own (last-sync aside). */
+export function upToDate(existing: ExistingSecret, desired: DesiredSecret, merging: boolean): boolean {
+  if (!merging && existing.type !== desired.type) return false;
+  if (existing.immutable !== desired.immutable && desired.immutable) return false;
+  for (const [k, v] of Object.entries(desired.labels)) if (existing.labels[k] !== v) return false;
+  for (const [k, v] of Object.entries(desired.annotations)) if (existing.annotations[k] !== v) return false;
+  const keys = Object.keys(desired.data);
+  if (!merging && Object.keys(existing.data).length !== keys.length) return false;
+  return keys.every((k) => {
+    const have = existing.data[k];
+    const want = desired.data[k];
+    return have !== undefined && want !== undefined && have.equals(want);
+  });
+}

@@ -1,0 +1,60 @@
+/** A namespace, an HTTPS endpoint and a restricted sync identity, ready for one cluster test. */
+import type { Config } from '../../src/config/types.ts';
+import type { ClientNodeGateway } from '../../src/kube/client-node-gateway.ts';
+import type { HttpsEndpoint } from '../../src/local/https-endpoint.ts';
+import { runOnce } from '../../src/app/run.ts';
+import type { Selection } from '../../src/sync/due.ts';
+import type { RunSummary } from '../../src/sync/result.ts';
+import { admin, freshNamespace } from './cluster.ts';
+import { syncIdentityFor, type SyncIdentity } from './sync.ts';
+import { configFor } from './webhook.ts';
+
+export interface Scenario {
+  readonly namespace: string;
+  readonly identity: SyncIdentity;
+  readonly gateway: ClientNodeGateway;
+  /** Runs one sync of `config` as the restricted identity (source `files` unless given). */
+  sync(config: Config, selection?: Selection, source?: string): Promise<RunSummary>;
+  /** The Secret as the admin sees it, data decoded. */
+  secret(name: string): Promise<{ data: Record<string, string>; labels: Record<string, string>; annotations: Record<string, string>; type: string; immutable: boolean } | undefined>;
+  events(): Promise<{ reason: string; type: string; message: string; object: string }[]>;
+  config(webhook: Record<string, unknown>, externalSecrets: Record<string, unknown>[]): Config;
+  close(): Promise<void>;
+}
+
+export async function scenario(endpoint: HttpsEndpoint, prefix: string, rbacConfig?: (namespace: string) => Config): Promise<Scenario> {
+  const namespace = await freshNamespace(prefix);
+  const configOf = (webhook: Record<string, unknown>, list: Record<string, unknown>[]): Config => configFor(endpoint, webhook, list, { namespace });
+  // The identity gets exactly what `rbac` prints for a config in this namespace.
+  const rbacBase = rbacConfig?.(namespace) ?? configOf({ url: '/x' }, [{ data: [{ secretKey: 'k', remoteRef: { key: 'k' } }] }]);
+  const identity = await syncIdentityFor(rbacBase, { home: namespace });
+  const gateway = await identity.gateway();
+  const { core } = admin();
+  return {
+    namespace,
+    identity,
+    gateway,
+    config: configOf,
+    sync: (config, selection = { all: false }, source = 'files') => runOnce({ gateway, config, source, selection }),
+    async secret(name) {
+      try {
+        const s = await core.readNamespacedSecret({ name, namespace });
+        return {
+          data: Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()])),
+          labels: s.metadata?.labels ?? {},
+          annotations: s.metadata?.annotations ?? {},
+          type: s.type ?? '',
+          immutable: s.immutable ?? false,
+        };
+      } catch (e) {
+        if ((e as { code?: number }).code === 404) return undefined;
+        throw e;
+      }
+    },
+    async events() {
+      const list = await core.listNamespacedEvent({ namespace });
+      return list.items.map((e) => ({ reason: e.reason ?? '', type: e.type ?? '', message: e.message ?? '', object: e.involvedObject.name ?? '' }));
+    },
+    close: () => gateway.close(),
+  };
+}
