@@ -1,0 +1,170 @@
+/** Go `text/template` predefined functions (`and`/`or` short-circuit in the executor). */
+import { fixed, variadic, type FuncMap } from './func-spec.ts';
+import { sprintf } from './printf.ts';
+import { formatValue, isMap, isNil, isTrue, NO_VALUE, sprint, sprintln, typeName } from './values.ts';
+
+type Kind = 'bool' | 'number' | 'string' | 'nil' | 'other';
+
+function basicKind(v: unknown): Kind {
+  if (v === NO_VALUE || isNil(v)) return 'nil';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number' || typeof v === 'bigint') return 'number';
+  if (typeof v === 'string') return 'string';
+  return 'other';
+}
+
+const BAD_COMPARISON = 'incompatible types for comparison';
+const BAD_COMPARISON_TYPE = 'invalid type for comparison';
+
+function eq(a: unknown, ...others: unknown[]): boolean {
+  if (others.length === 0) throw new Error('missing argument for comparison');
+  const ka = basicKind(a);
+  for (const b of others) {
+    const kb = basicKind(b);
+    let truth = false;
+    if (ka !== kb) {
+      if (ka !== 'nil' && kb !== 'nil') throw new Error(BAD_COMPARISON);
+    } else if (ka === 'other') {
+      throw new Error(`non-comparable types ${formatValue(a)}: ${typeName(a)}, ${typeName(b)}: ${formatValue(b)}`);
+    } else {
+      truth = ka === 'nil' || a === b;
+    }
+    if (truth) return true;
+  }
+  return false;
+}
+
+function lt(a: unknown, b: unknown): boolean {
+  const ka = basicKind(a);
+  const kb = basicKind(b);
+  if (ka === 'nil' || ka === 'other' || kb === 'nil' || kb === 'other') throw new Error(BAD_COMPARISON_TYPE);
+  if (ka !== kb) throw new Error(BAD_COMPARISON);
+  if (ka === 'bool') throw new Error(BAD_COMPARISON_TYPE);
+  return (a as number | string) < (b as number | string);
+}
+
+function length(v: unknown): number {
+  if (v === NO_VALUE || isNil(v)) throw new Error('len of nil pointer');
+  if (typeof v === 'string') return Buffer.byteLength(v, 'utf8');
+  if (Array.isArray(v) || v instanceof Uint8Array) return v.length;
+  if (isMap(v)) return Object.keys(v).length;
+  throw new Error(`len of type ${typeName(v)}`);
+}
+
+function indexArg(i: unknown, cap: number): number {
+  if (i === NO_VALUE || isNil(i)) throw new Error('cannot index slice/array with nil');
+  if (typeof i !== 'number' || !Number.isInteger(i)) throw new Error(`cannot index slice/array with type ${typeName(i)}`);
+  if (i < 0 || i > cap) throw new Error(`index out of range: ${i}`);
+  return i;
+}
+
+function index(item: unknown, ...indexes: unknown[]): unknown {
+  if (item === NO_VALUE || isNil(item)) throw new Error('index of untyped nil');
+  let cur: unknown = item;
+  for (const ix of indexes) {
+    if (cur === NO_VALUE || isNil(cur)) throw new Error('index of nil pointer');
+    if (typeof cur === 'string') {
+      const bytes = Buffer.from(cur, 'utf8');
+      const x = indexArg(ix, bytes.length);
+      if (x >= bytes.length) throw new Error(`index out of range: ${x}`);
+      cur = bytes[x];
+    } else if (Array.isArray(cur)) {
+      const x = indexArg(ix, cur.length);
+      if (x >= cur.length) throw new Error(`index out of range: ${x}`);
+      cur = cur[x];
+    } else if (isMap(cur)) {
+      if (ix === NO_VALUE || isNil(ix)) throw new Error('value is nil; should be of type string');
+      if (typeof ix !== 'string') throw new Error(`value has type ${typeName(ix)}; should be string`);
+      // ESO's data is map[string]string: a missing key yields the zero value "".
+      cur = Object.hasOwn(cur, ix) ? cur[ix] : '';
+    } else {
+      throw new Error(`can't index item of type ${typeName(cur)}`);
+    }
+  }
+  return cur;
+}
+
+function slice(item: unknown, ...indexes: unknown[]): unknown {
+  if (item === NO_VALUE || isNil(item)) throw new Error('slice of untyped nil');
+  if (indexes.length > 3) throw new Error(`too many slice indexes: ${indexes.length}`);
+  let len: number;
+  if (typeof item === 'string') {
+    if (indexes.length === 3) throw new Error('cannot 3-index slice a string');
+    len = Buffer.byteLength(item, 'utf8');
+  } else if (Array.isArray(item)) {
+    len = item.length;
+  } else {
+    throw new Error(`can't slice item of type ${typeName(item)}`);
+  }
+  const idx = [0, len];
+  indexes.forEach((ix, i) => {
+    idx[i] = indexArg(ix, len);
+  });
+  const [lo = 0, hi = len] = idx;
+  if (lo > hi) throw new Error(`invalid slice index: ${lo} > ${hi}`);
+  if (typeof item === 'string') return Buffer.from(item, 'utf8').subarray(lo, hi).toString('utf8');
+  return (item as unknown[]).slice(lo, hi);
+}
+
+/** Go's `evalArgs`: a lone string passes through, anything else goes through `fmt.Sprint`. */
+function evalArgs(args: readonly unknown[]): string {
+  if (args.length === 1 && typeof args[0] === 'string') return args[0];
+  return sprint(args);
+}
+
+export function htmlEscape(s: string): string {
+  return s.replace(/[\0"'&<>]/g, (c) => ({ '\0': '\uFFFD', '"': '&#34;', "'": '&#39;', '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c] ?? c);
+}
+
+function jsEscape(s: string): string {
+  let out = '';
+  for (const c of s) {
+    const code = c.codePointAt(0) ?? 0;
+    switch (c) {
+      case '\\': out += '\\\\'; break;
+      case "'": out += "\\'"; break;
+      case '"': out += '\\"'; break;
+      case '<': out += '\\u003C'; break;
+      case '>': out += '\\u003E'; break;
+      case '&': out += '\\u0026'; break;
+      case '=': out += '\\u003D'; break;
+      default:
+        if (code < 0x20 || (code >= 0x7f && /\p{C}/u.test(c))) out += `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
+        else out += c;
+    }
+  }
+  return out;
+}
+
+/** Go's `url.QueryEscape`. */
+export function queryEscape(s: string): string {
+  let out = '';
+  for (const b of Buffer.from(s, 'utf8')) {
+    const c = String.fromCharCode(b);
+    if (/[A-Za-z0-9\-_.~]/.test(c)) out += c;
+    else if (c === ' ') out += '+';
+    else out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+export const BUILTINS: FuncMap = {
+  and: variadic(['value'], 'value', () => undefined),
+  or: variadic(['value'], 'value', () => undefined),
+  not: fixed(['value'], (v: unknown) => !isTrue(v)),
+  len: fixed(['value'], length),
+  index: variadic(['value'], 'value', index),
+  slice: variadic(['value'], 'value', slice),
+  print: variadic([], 'any', (...a: unknown[]) => sprint(a)),
+  printf: variadic(['string'], 'any', (f: string, ...a: unknown[]) => sprintf(f, a)),
+  println: variadic([], 'any', (...a: unknown[]) => sprintln(a)),
+  eq: variadic(['value'], 'value', eq),
+  ne: fixed(['value', 'value'], (a: unknown, b: unknown) => !eq(a, b)),
+  lt: fixed(['value', 'value'], lt),
+  le: fixed(['value', 'value'], (a: unknown, b: unknown) => lt(a, b) || eq(a, b)),
+  gt: fixed(['value', 'value'], (a: unknown, b: unknown) => !lt(a, b) && !eq(a, b)),
+  ge: fixed(['value', 'value'], (a: unknown, b: unknown) => !lt(a, b)),
+  html: variadic([], 'any', (...a: unknown[]) => htmlEscape(evalArgs(a))),
+  js: variadic([], 'any', (...a: unknown[]) => jsEscape(evalArgs(a))),
+  urlquery: variadic([], 'any', (...a: unknown[]) => queryEscape(evalArgs(a))),
+};

@@ -1,0 +1,185 @@
+/** Sprig string and regular-expression functions. */
+import { checkSize, fixed, variadic, type FuncMap } from './func-spec.ts';
+import { compileGoRegexp, expand, findAll, goSplit, quoteMeta } from './go-regexp.ts';
+import { goQuote } from './go-literals.ts';
+import { newMap, setKey, strval } from './sprig-convert.ts';
+import { isNil, NO_VALUE } from './values.ts';
+
+const GO_SPACE = '\\t\\n\\v\\f\\r \\u0085\\u00A0\\p{Z}';
+const LEADING_SPACE = new RegExp(`^[${GO_SPACE}]+`, 'u');
+const TRAILING_SPACE = new RegExp(`[${GO_SPACE}]+$`, 'u');
+const ANY_SPACE = new RegExp(`[${GO_SPACE}]`, 'gu');
+
+function trimSpace(s: string): string {
+  return s.replace(LEADING_SPACE, '').replace(TRAILING_SPACE, '');
+}
+
+function trimCutset(s: string, cutset: string): string {
+  const set = new Set(Array.from(cutset));
+  const chars = Array.from(s);
+  let a = 0;
+  let b = chars.length;
+  while (a < b && set.has(chars[a] ?? '')) a++;
+  while (b > a && set.has(chars[b - 1] ?? '')) b--;
+  return chars.slice(a, b).join('');
+}
+
+/** Go's deprecated `strings.Title`: upper-cases the first letter of each word. */
+function title(s: string): string {
+  let prev = ' ';
+  let out = '';
+  for (const c of s) {
+    const sep = /[\p{L}\p{N}_]/u.test(prev) ? false : prev < '\x80' || /[\p{Z}\s]/u.test(prev) ? true : false;
+    out += sep ? c.toUpperCase() : c;
+    prev = c;
+  }
+  return out;
+}
+
+function untitle(s: string): string {
+  let prev = ' ';
+  let out = '';
+  for (const c of s) {
+    out += /\s/u.test(prev) ? c.toLowerCase() : c;
+    prev = c;
+  }
+  return out;
+}
+
+function replaceAll(old: string, repl: string, src: string): string {
+  if (old === '') return checkSize(repl + Array.from(src).join(repl) + (src === '' ? '' : repl));
+  return checkSize(src.split(old).join(repl));
+}
+
+function byteSlice(s: string, start: number, end?: number): string {
+  const b = Buffer.from(s, 'utf8');
+  const e = end ?? b.length;
+  if (start < 0 || e > b.length || start > e) throw new Error(`runtime error: slice bounds out of range [${start}:${e}] with length ${b.length}`);
+  return b.subarray(start, e).toString('utf8');
+}
+
+function substr(start: number, end: number, s: string): string {
+  if (start < 0) return byteSlice(s, 0, end);
+  const len = Buffer.byteLength(s, 'utf8');
+  if (end < 0 || end > len) return byteSlice(s, start);
+  return byteSlice(s, start, end);
+}
+
+function trunc(c: number, s: string): string {
+  const len = Buffer.byteLength(s, 'utf8');
+  if (c < 0 && len + c > 0) return byteSlice(s, len + c);
+  if (c >= 0 && len > c) return byteSlice(s, 0, c);
+  return s;
+}
+
+function repeat(count: number, s: string): string {
+  if (count < 0) throw new Error('strings: negative Repeat count');
+  if (count * s.length > 1 << 20) throw new Error('strings: Repeat output length exceeds the limit');
+  return s.repeat(count);
+}
+
+function indent(spaces: number, v: string): string {
+  if (spaces < 0) throw new Error('strings: negative Repeat count');
+  const pad = ' '.repeat(Math.min(spaces, 1 << 16));
+  return checkSize(pad + v.replaceAll('\n', `\n${pad}`));
+}
+
+function splitMap(parts: string[]): Record<string, string> {
+  const m = newMap();
+  parts.forEach((p, i) => {
+    setKey(m, `_${i}`, p);
+  });
+  return m as Record<string, string>;
+}
+
+function goStringsSplit(s: string, sep: string, n = -1): string[] {
+  if (n === 0) return [];
+  if (sep === '') {
+    const chars = Array.from(s);
+    if (n < 0 || n >= chars.length) return chars;
+    return [...chars.slice(0, n - 1), chars.slice(n - 1).join('')];
+  }
+  const parts = s.split(sep);
+  if (n < 0 || n >= parts.length) return parts;
+  return [...parts.slice(0, n - 1), parts.slice(n - 1).join(sep)];
+}
+
+function nonNil(args: unknown[]): unknown[] {
+  return args.filter((a) => a !== NO_VALUE && !isNil(a));
+}
+
+function strslice(v: unknown): string[] {
+  if (Array.isArray(v)) return nonNil(v).map(strval);
+  if (v === NO_VALUE || isNil(v)) return [];
+  return [strval(v)];
+}
+
+const regexFindAll = (re: string, s: string, n: number): string[] => findAll(compileGoRegexp(re), s, n).map((m) => m[0]);
+const regexFind = (re: string, s: string): string => findAll(compileGoRegexp(re), s, 1)[0]?.[0] ?? '';
+const regexReplace = (re: string, s: string, repl: string, literal: boolean): string => {
+  const r = compileGoRegexp(re);
+  let out = '';
+  let last = 0;
+  for (const m of findAll(r, s, -1)) {
+    out += s.slice(last, m.index) + (literal ? repl : expand(repl, m));
+    last = m.index + m[0].length;
+    checkSize(out);
+  }
+  return out + s.slice(last);
+};
+const regexMatch = (re: string, s: string): boolean => {
+  const r = compileGoRegexp(re);
+  r.lastIndex = 0;
+  const ok = r.test(s);
+  r.lastIndex = 0;
+  return ok;
+};
+
+export const SPRIG_STRINGS: FuncMap = {
+  upper: fixed(['string'], (s: string) => s.toUpperCase()),
+  lower: fixed(['string'], (s: string) => s.toLowerCase()),
+  title: fixed(['string'], title),
+  untitle: fixed(['string'], untitle),
+  trim: fixed(['string'], trimSpace),
+  trimAll: fixed(['string', 'string'], (cut: string, s: string) => trimCutset(s, cut)),
+  trimPrefix: fixed(['string', 'string'], (p: string, s: string) => (s.startsWith(p) ? s.slice(p.length) : s)),
+  trimSuffix: fixed(['string', 'string'], (p: string, s: string) => (p !== '' && s.endsWith(p) ? s.slice(0, -p.length) : s)),
+  replace: fixed(['string', 'string', 'string'], replaceAll),
+  repeat: fixed(['int', 'string'], repeat),
+  substr: fixed(['int', 'int', 'string'], substr),
+  trunc: fixed(['int', 'string'], trunc),
+  nospace: fixed(['string'], (s: string) => s.replace(ANY_SPACE, '')),
+  indent: fixed(['int', 'string'], indent),
+  nindent: fixed(['int', 'string'], (n: number, s: string) => `\n${indent(n, s)}`),
+  quote: variadic([], 'any', (...a: unknown[]) => nonNil(a).map((x) => goQuote(strval(x))).join(' ')),
+  squote: variadic([], 'any', (...a: unknown[]) => nonNil(a).map((x) => `'${strval(x)}'`).join(' ')),
+  cat: variadic([], 'any', (...a: unknown[]) => nonNil(a).map(strval).join(' ')),
+  contains: fixed(['string', 'string'], (sub: string, s: string) => s.includes(sub)),
+  hasPrefix: fixed(['string', 'string'], (p: string, s: string) => s.startsWith(p)),
+  hasSuffix: fixed(['string', 'string'], (p: string, s: string) => s.endsWith(p)),
+  split: fixed(['string', 'string'], (sep: string, s: string) => splitMap(goStringsSplit(s, sep))),
+  splitn: fixed(['string', 'int', 'string'], (sep: string, n: number, s: string) => splitMap(goStringsSplit(s, sep, n))),
+  splitList: fixed(['string', 'string'], (sep: string, s: string) => goStringsSplit(s, sep)),
+  join: fixed(['string', 'any'], (sep: string, v: unknown) => checkSize(strslice(v).join(sep))),
+  toString: fixed(['any'], strval),
+  toStrings: fixed(['any'], strslice),
+  regexMatch: fixed(['string', 'string'], (re: string, s: string) => {
+    try {
+      return regexMatch(re, s);
+    } catch {
+      return false;
+    }
+  }),
+  mustRegexMatch: fixed(['string', 'string'], regexMatch),
+  regexFind: fixed(['string', 'string'], regexFind),
+  mustRegexFind: fixed(['string', 'string'], regexFind),
+  regexFindAll: fixed(['string', 'string', 'int'], regexFindAll),
+  mustRegexFindAll: fixed(['string', 'string', 'int'], regexFindAll),
+  regexReplaceAll: fixed(['string', 'string', 'string'], (re: string, s: string, r: string) => regexReplace(re, s, r, false)),
+  mustRegexReplaceAll: fixed(['string', 'string', 'string'], (re: string, s: string, r: string) => regexReplace(re, s, r, false)),
+  regexReplaceAllLiteral: fixed(['string', 'string', 'string'], (re: string, s: string, r: string) => regexReplace(re, s, r, true)),
+  mustRegexReplaceAllLiteral: fixed(['string', 'string', 'string'], (re: string, s: string, r: string) => regexReplace(re, s, r, true)),
+  regexSplit: fixed(['string', 'string', 'int'], (re: string, s: string, n: number) => goSplit(compileGoRegexp(re), s, n)),
+  mustRegexSplit: fixed(['string', 'string', 'int'], (re: string, s: string, n: number) => goSplit(compileGoRegexp(re), s, n)),
+  regexQuoteMeta: fixed(['string'], quoteMeta),
+};
