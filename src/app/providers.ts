@@ -7,6 +7,7 @@ import { memoizeReferences, type ReferenceReader } from '../providers/references
 import type { SecretsClient } from '../providers/secrets-client.ts';
 import { WebhookProvider } from '../providers/webhook/provider.ts';
 import { RequestCache } from '../providers/webhook/request-cache.ts';
+import { RetryingTransport, type RetryOptions } from '../providers/webhook/retry.ts';
 import type { HttpTransport } from '../providers/webhook/transport.ts';
 
 export interface RunProviders {
@@ -20,8 +21,9 @@ export interface RunProviders {
  * const { clientFor, requests } = runProviders({ http, references });
  * ```
  */
-export function runProviders(options: { http: HttpTransport; references: ReferenceReader; signal?: AbortSignal }): RunProviders {
-  const requests = new RequestCache(options.http);
+export function runProviders(options: { http: HttpTransport; references: ReferenceReader; signal?: AbortSignal; deadline?: number; retry?: RetryOptions }): RunProviders {
+  const http = new RetryingTransport(options.http, { ...options.retry, ...(options.deadline !== undefined ? { deadline: options.deadline } : {}) });
+  const requests = new RequestCache(http);
   const references = memoizeReferences(options.references);
   const clients = new Map<StoreDef, SecretsClient>();
   return {

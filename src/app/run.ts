@@ -4,6 +4,7 @@
  */
 import type { Config } from '../config/types.ts';
 import type { KubeGateway } from '../kube/gateway.ts';
+import type { RetryOptions } from '../providers/webhook/retry.ts';
 import { UndiciTransport } from '../providers/webhook/transport.ts';
 import { syncCluster } from '../sync/cluster-sync.ts';
 import type { Selection } from '../sync/due.ts';
@@ -21,6 +22,8 @@ export interface RunOptions {
   readonly prune?: boolean;
   /** Reuse one transport across runs (keeps endpoint connections warm in `run --local` and Lambda). */
   readonly http?: UndiciTransport;
+  /** Endpoint retry tuning (tests shorten the delays). */
+  readonly retry?: RetryOptions;
 }
 
 /**
@@ -32,7 +35,7 @@ export interface RunOptions {
 export async function runOnce(o: RunOptions): Promise<RunSummary> {
   const http = o.http ?? new UndiciTransport();
   try {
-    const providers = runProviders({ http, references: o.gateway, ...(o.signal ? { signal: o.signal } : {}) });
+    const providers = runProviders({ http, references: o.gateway, ...(o.signal ? { signal: o.signal } : {}), ...(o.deadline !== undefined ? { deadline: o.deadline } : {}), ...(o.retry ? { retry: o.retry } : {}) });
     return await syncCluster({
       config: o.config,
       gateway: o.gateway,

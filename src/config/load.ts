@@ -81,13 +81,13 @@ function classify(
       sink.add(doc.origin, `${kind} ${metadata.name}`, 'metadata.namespace', 'a ClusterSecretStore is cluster-scoped: remove the namespace');
       return;
     }
-    const s = validateStore({ kind, name: metadata.name, namespace: undefined, spec: raw.spec, origin: doc.origin }, sink);
+    const s = validateStore({ kind, name: metadata.name, namespace: undefined, annotations: metadata.annotations ?? {}, spec: raw.spec, origin: doc.origin }, sink);
     if (s) stores.push(s);
     return;
   }
   const namespace = metadata.namespace ?? defaultNamespace;
   if (kind === 'SecretStore') {
-    const s = validateStore({ kind, name: metadata.name, namespace, spec: raw.spec, origin: doc.origin }, sink);
+    const s = validateStore({ kind, name: metadata.name, namespace, annotations: metadata.annotations ?? {}, spec: raw.spec, origin: doc.origin }, sink);
     if (s) stores.push(s);
     return;
   }

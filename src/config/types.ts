@@ -9,7 +9,24 @@ export interface Origin {
 
 export type StoreKind = 'SecretStore' | 'ClusterSecretStore';
 
+/** What a store's endpoint may be: https only, no link-local or metadata addresses, a response cap. */
+export interface EndpointPolicy {
+  readonly allowHttp: boolean;
+  readonly allowLinkLocal: boolean;
+  readonly maxResponseBytes: number;
+}
+
+export const POLICY_ANNOTATIONS = {
+  allowHttp: 'webhook-secret-sync.io/allow-http',
+  allowLinkLocal: 'webhook-secret-sync.io/allow-link-local',
+  maxResponseBytes: 'webhook-secret-sync.io/max-response-bytes',
+} as const;
+
+/** 4 MiB: a Kubernetes Secret holds at most 1 MiB, so a larger answer is a mistake or an attack. */
+export const DEFAULT_POLICY: EndpointPolicy = { allowHttp: false, allowLinkLocal: false, maxResponseBytes: 4 * 1024 * 1024 };
+
 export interface StoreDef {
+  readonly policy: EndpointPolicy;
   readonly kind: StoreKind;
   readonly name: string;
   /** Undefined for a ClusterSecretStore. */

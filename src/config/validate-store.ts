@@ -3,12 +3,13 @@ import { parseGoDuration } from '../model/duration.ts';
 import { SecretStoreSpec, WebhookProviderSpec } from '../model/manifests.ts';
 import { parseTemplate } from '../providers/webhook/template/index.ts';
 import type { IssueSink } from './issues.ts';
-import type { Origin, StoreDef, StoreKind } from './types.ts';
+import { DEFAULT_POLICY, POLICY_ANNOTATIONS, type EndpointPolicy, type Origin, type StoreDef, type StoreKind } from './types.ts';
 
 export interface StoreDocument {
   readonly kind: StoreKind;
   readonly name: string;
   readonly namespace: string | undefined;
+  readonly annotations: Readonly<Record<string, string>>;
   readonly spec: unknown;
   readonly origin: Origin;
 }
@@ -86,8 +87,20 @@ export function validateStore(doc: StoreDocument, sink: IssueSink): StoreDef | u
       add(`${base}.caProvider.namespace`, 'namespace should either be empty or match the namespace of the SecretStore for a namespaced SecretStore');
     }
   }
+  const policy = endpointPolicy(doc.annotations, add);
+  try {
+    const url = w.url.includes('{{') ? undefined : new URL(w.url);
+    if (url && url.protocol === 'http:' && !policy.allowHttp) {
+      add(`${base}.url`, `plain http is refused: use https, or annotate the store ${POLICY_ANNOTATIONS.allowHttp}: "true" to opt in`);
+    } else if (url && url.protocol !== 'https:' && url.protocol !== 'http:') {
+      add(`${base}.url`, `expected an https URL, got ${url.protocol}`);
+    }
+  } catch {
+    add(`${base}.url`, 'expected an absolute URL such as https://secrets.example.com/v1/{{ .remoteRef.key }}');
+  }
   if (sink.issues.length > before) return undefined;
   return {
+    policy,
     kind: doc.kind,
     name: doc.name,
     namespace: doc.namespace,
@@ -96,6 +109,23 @@ export function validateStore(doc: StoreDocument, sink: IssueSink): StoreDef | u
     conditions: spec.data.conditions ?? [],
     origin: doc.origin,
   };
+}
+
+/** Our endpoint policy, opted out of per store by annotations (the ESO schema stays untouched). */
+function endpointPolicy(annotations: Readonly<Record<string, string>>, add: (path: string, message: string) => void): EndpointPolicy {
+  const flag = (key: string): boolean => {
+    const v = annotations[key];
+    if (v === undefined) return false;
+    if (v !== 'true' && v !== 'false') add(`metadata.annotations["${key}"]`, `expected "true" or "false", got "${v}"`);
+    return v === 'true';
+  };
+  let maxResponseBytes = DEFAULT_POLICY.maxResponseBytes;
+  const cap = annotations[POLICY_ANNOTATIONS.maxResponseBytes];
+  if (cap !== undefined) {
+    maxResponseBytes = Number(cap);
+    if (!Number.isInteger(maxResponseBytes) || maxResponseBytes <= 0) add(`metadata.annotations["${POLICY_ANNOTATIONS.maxResponseBytes}"]`, `expected a positive number of bytes, got "${cap}"`);
+  }
+  return { allowHttp: flag(POLICY_ANNOTATIONS.allowHttp), allowLinkLocal: flag(POLICY_ANNOTATIONS.allowLinkLocal), maxResponseBytes };
 }
 
 /** Parses a Go template so syntax errors surface at load time, not at the first sync. */

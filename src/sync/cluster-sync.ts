@@ -11,7 +11,7 @@ import { computeSecrets, type Computation } from './compute.ts';
 import { MANAGED } from './desired-secret.ts';
 import { isDue, type Selection } from './due.ts';
 import { countOutcomes, REASONS, type Outcome, type RunSummary } from './result.ts';
-import { writeResult } from './write.ts';
+import { deleteOwned, writeResult } from './write.ts';
 
 export interface ClusterSyncOptions {
   readonly config: Config;
@@ -111,7 +111,7 @@ async function pruneOrphans(o: ClusterSyncOptions, existing: Iterable<ExistingSe
     if (wanted.get(owner) === s.name) continue;
     const base = { externalSecret: owner, target: `${s.namespace}/${s.name}`, cadence: s.annotations[MANAGED.cadenceAnnotation] ?? '' };
     try {
-      await o.gateway.deleteSecret(s.namespace, s.name, { uid: s.uid, resourceVersion: s.resourceVersion });
+      await deleteOwned(o.gateway, s, owner);
       await o.gateway.recordEvent({ namespace: s.namespace, secretName: s.name, type: 'Normal', reason: REASONS.deleted, message: 'secret deleted because it was orphaned', externalSecret: owner }).catch(() => undefined);
       out.push({ ...base, result: 'deleted', reason: REASONS.deleted, message: 'secret deleted because it was orphaned (its ExternalSecret left the config)' });
     } catch (e) {

@@ -3,7 +3,7 @@
  * deletionPolicy, immutable, ownership), and writes nothing when the Secret is already right.
  */
 import type { ExternalSecretDef } from '../config/types.ts';
-import type { ExistingSecret, KubeGateway } from '../kube/gateway.ts';
+import { KubeApiError, type ExistingSecret, type KubeGateway } from '../kube/gateway.ts';
 import type { Computation } from './compute.ts';
 import { MANAGED, type DesiredSecret } from './desired-secret.ts';
 import { REASONS, type Outcome } from './result.ts';
@@ -76,9 +76,25 @@ async function deleteGone(es: ExternalSecretDef, existing: ExistingSecret | unde
   if (es.spec.target.creationPolicy !== 'Owner' || existing.annotations[MANAGED.externalSecretAnnotation] !== `${es.namespace}/${es.name}`) {
     return recordFailure(es, existing, `unable to delete secret ${es.namespace}/${es.targetName}: creationPolicy=${es.spec.target.creationPolicy} is not Owner`, ctx);
   }
-  await ctx.gateway.deleteSecret(es.namespace, es.targetName, { uid: existing.uid, resourceVersion: existing.resourceVersion });
+  await deleteOwned(ctx.gateway, existing, `${es.namespace}/${es.name}`);
   await event(ctx, es, 'Normal', REASONS.deleted, 'secret deleted due to DeletionPolicy=Delete');
   return outcome(es, 'deleted', REASONS.deleted, 'secret deleted due to DeletionPolicy=Delete');
+}
+
+/**
+ * Deletes exactly the object we looked at; if it changed meanwhile (409, another run touched it),
+ * re-reads it once and deletes it if it is still ours.
+ */
+export async function deleteOwned(gateway: KubeGateway, s: ExistingSecret, owner: string): Promise<void> {
+  try {
+    await gateway.deleteSecret(s.namespace, s.name, { uid: s.uid, resourceVersion: s.resourceVersion });
+  } catch (e) {
+    if (e instanceof KubeApiError && e.code === 404) return;
+    if (!(e instanceof KubeApiError && e.code === 409)) throw e;
+    const fresh = await gateway.getSecret(s.namespace, s.name);
+    if (!fresh || fresh.annotations[MANAGED.externalSecretAnnotation] !== owner) return;
+    await gateway.deleteSecret(s.namespace, s.name, { uid: fresh.uid, resourceVersion: fresh.resourceVersion });
+  }
 }
 
 /** A failure leaves the Secret's data alone; it is recorded as an annotation (if it changed) and an event. */

@@ -53,7 +53,7 @@ describe('CLI offline (validate, plan, sync --dry-run=client)', () => {
 
   it('prints yaml, reports a failed ExternalSecret on stderr, still prints the others, and exits 1', async () => {
     // Prepare: a second ExternalSecret whose field does not exist in the response
-    endpoint.on('GET', '/secrets', { body: { secrets: [{ username: 'admin', password: 'pw' }] } });
+    endpoint.on('GET', '/secrets', { body: { secrets: [{ username: 'admin', password: 'cnry-pw' }] } });
     const extra = `apiVersion: external-secrets.io/v1beta1
 kind: ExternalSecret
 metadata: { name: broken }

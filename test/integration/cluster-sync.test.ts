@@ -28,14 +28,14 @@ describe('cluster sync', () => {
 
   it('creates an Owner Secret with data, managed labels, status annotations and a Created event', async () => {
     // Prepare
-    endpoint.on('GET', '/secrets/db', { body: { value: 'pw-1' } });
+    endpoint.on('GET', '/secrets/db', { body: { value: 'cnry-pw1' } });
     const config = s.config(STORE, [one()]);
     // Act
     const summary = await s.sync(config);
     // Assess
     expect(summary.counts).toMatchObject({ created: 1, failed: 0 });
     const secret = await s.secret('es-0');
-    expect(secret?.data).toEqual({ password: 'pw-1' });
+    expect(secret?.data).toEqual({ password: 'cnry-pw1' });
     expect(secret?.labels['webhook-secret-sync.io/managed']).toBe('true');
     expect(secret?.annotations).toMatchObject({
       'webhook-secret-sync.io/external-secret': `${s.namespace}/es-0`,
@@ -48,7 +48,7 @@ describe('cluster sync', () => {
 
   it('makes zero writes and at most 1 + namespaces reads on a second run with nothing changed (audit log)', async () => {
     // Prepare
-    endpoint.on('GET', '/secrets/db', { body: { value: 'pw-1' } });
+    endpoint.on('GET', '/secrets/db', { body: { value: 'cnry-pw1' } });
     const config = s.config(STORE, [one(), one({ target: { name: 'second' } })]);
     await s.sync(config);
     const before = await auditOf(s.identity.user);
@@ -63,65 +63,65 @@ describe('cluster sync', () => {
   });
 
   it('updates the Secret when the endpoint value changes, with an Updated event', async () => {
-    endpoint.on('GET', '/secrets/db', { body: { value: 'pw-1' } });
+    endpoint.on('GET', '/secrets/db', { body: { value: 'cnry-pw1' } });
     const config = s.config(STORE, [one()]);
     await s.sync(config);
-    endpoint.on('GET', '/secrets/db', { body: { value: 'pw-2' } });
+    endpoint.on('GET', '/secrets/db', { body: { value: 'cnry-pw2' } });
     const summary = await s.sync(config, { all: true });
     expect(summary.counts.updated).toBe(1);
-    expect((await s.secret('es-0'))?.data).toEqual({ password: 'pw-2' });
+    expect((await s.secret('es-0'))?.data).toEqual({ password: 'cnry-pw2' });
     expect((await s.events()).map((e) => e.reason)).toContain('Updated');
   });
 
   it('keeps the data when a later fetch fails, records the error, and clears it after a success', async () => {
-    endpoint.on('GET', '/secrets/db', { body: { value: 'pw-1' } });
+    endpoint.on('GET', '/secrets/db', { body: { value: 'cnry-pw1' } });
     const config = s.config(STORE, [one()]);
     await s.sync(config);
     endpoint.on('GET', '/secrets/db', { status: 503, body: 'down' });
     const failed = await s.sync(config, { all: true });
     expect(failed.outcomes[0]).toMatchObject({ result: 'failed', message: expect.stringContaining('spec.data[0] (key: db): endpoint gave error 503 Service Unavailable') });
     const kept = await s.secret('es-0');
-    expect(kept?.data).toEqual({ password: 'pw-1' });
+    expect(kept?.data).toEqual({ password: 'cnry-pw1' });
     expect(kept?.annotations['webhook-secret-sync.io/last-error']).toContain('503');
     expect(await s.events()).toContainEqual(expect.objectContaining({ reason: 'UpdateFailed', type: 'Warning' }));
-    endpoint.on('GET', '/secrets/db', { body: { value: 'pw-1' } });
+    endpoint.on('GET', '/secrets/db', { body: { value: 'cnry-pw1' } });
     await s.sync(config, { all: true });
     expect((await s.secret('es-0'))?.annotations['webhook-secret-sync.io/last-error']).toBeUndefined();
   });
 
   it('deletes an Owner Secret whose ExternalSecret left the config, but not an Orphan one', async () => {
-    endpoint.on('GET', '/secrets/db', { body: { value: 'v' } });
+    endpoint.on('GET', '/secrets/db', { body: { value: 'cnry-vvv' } });
     const both = s.config(STORE, [one(), one({ target: { name: 'orphan', creationPolicy: 'Orphan' } })]);
     await s.sync(both, { all: true }, 'configmap:x/y');
     const none = s.config(STORE, [one({ target: { name: 'unrelated' } })]);
     const summary = await s.sync(none, { all: true }, 'configmap:x/y');
     expect(summary.outcomes).toContainEqual(expect.objectContaining({ target: `${s.namespace}/es-0`, result: 'deleted' }));
     expect(await s.secret('es-0')).toBeUndefined();
-    expect((await s.secret('orphan'))?.data).toEqual({ password: 'v' });
+    expect((await s.secret('orphan'))?.data).toEqual({ password: 'cnry-vvv' });
   });
 
   it('never overwrites a Secret it does not own under Owner', async () => {
-    await admin().core.createNamespacedSecret({ namespace: s.namespace, body: { metadata: { name: 'es-0' }, stringData: { password: 'theirs' } } });
-    endpoint.on('GET', '/secrets/db', { body: { value: 'ours' } });
+    await admin().core.createNamespacedSecret({ namespace: s.namespace, body: { metadata: { name: 'es-0' }, stringData: { password: 'cnry-theirs' } } });
+    endpoint.on('GET', '/secrets/db', { body: { value: 'cnry-ours' } });
     const summary = await s.sync(s.config(STORE, [one()]));
     expect(summary.outcomes[0]).toMatchObject({ result: 'failed', message: expect.stringContaining('failed to take ownership of target secret') });
-    expect((await s.secret('es-0'))?.data).toEqual({ password: 'theirs' });
+    expect((await s.secret('es-0'))?.data).toEqual({ password: 'cnry-theirs' });
   });
 
   it('Merge writes its keys into an existing Secret and keeps the others; it does not create a missing one', async () => {
-    await admin().core.createNamespacedSecret({ namespace: s.namespace, body: { metadata: { name: 'shared' }, stringData: { other: 'keep' } } });
-    endpoint.on('GET', '/secrets/db', { body: { value: 'merged' } });
+    await admin().core.createNamespacedSecret({ namespace: s.namespace, body: { metadata: { name: 'shared' }, stringData: { other: 'cnry-keep' } } });
+    endpoint.on('GET', '/secrets/db', { body: { value: 'cnry-merged' } });
     const summary = await s.sync(s.config(STORE, [one({ target: { name: 'shared', creationPolicy: 'Merge' } }), one({ target: { name: 'absent', creationPolicy: 'Merge' } })]));
-    expect((await s.secret('shared'))?.data).toEqual({ other: 'keep', password: 'merged' });
+    expect((await s.secret('shared'))?.data).toEqual({ other: 'cnry-keep', password: 'cnry-merged' });
     expect(await s.secret('absent')).toBeUndefined();
     expect(summary.outcomes).toContainEqual(expect.objectContaining({ target: `${s.namespace}/absent`, result: 'skipped', reason: 'SecretMissing' }));
   });
 
   it.each([
-    ['Retain', 'failed', { password: 'v' }],
+    ['Retain', 'failed', { password: 'cnry-vvv' }],
     ['Delete', 'deleted', undefined],
   ] as const)('on a 404 with deletionPolicy %s the result is %s', async (policy, result, data) => {
-    endpoint.on('GET', '/secrets/db', { body: { value: 'v' } });
+    endpoint.on('GET', '/secrets/db', { body: { value: 'cnry-vvv' } });
     const config = s.config(STORE, [one({ target: { deletionPolicy: policy } })]);
     await s.sync(config);
     endpoint.on('GET', '/secrets/db', { status: 404, body: 'gone' });
@@ -131,29 +131,29 @@ describe('cluster sync', () => {
   });
 
   it('with deletionPolicy Merge a 404 entry is dropped and the others are kept', async () => {
-    endpoint.on('GET', '/secrets/db', { body: { value: 'v' } });
-    endpoint.on('GET', '/secrets/api', { body: { value: 'a' } });
+    endpoint.on('GET', '/secrets/db', { body: { value: 'cnry-vvv' } });
+    endpoint.on('GET', '/secrets/api', { body: { value: 'cnry-aaa' } });
     const spec = { data: [{ secretKey: 'password', remoteRef: { key: 'db' } }, { secretKey: 'api', remoteRef: { key: 'api' } }], target: { deletionPolicy: 'Merge' } };
     const config = s.config(STORE, [spec]);
     await s.sync(config);
     endpoint.on('GET', '/secrets/api', { status: 404 });
     await s.sync(config, { all: true });
-    expect((await s.secret('es-0'))?.data).toEqual({ password: 'v' });
+    expect((await s.secret('es-0'))?.data).toEqual({ password: 'cnry-vvv' });
   });
 
   it('creates an immutable Secret and refuses to change it later', async () => {
-    endpoint.on('GET', '/secrets/db', { body: { value: 'v1' } });
+    endpoint.on('GET', '/secrets/db', { body: { value: 'cnry-v1x' } });
     const config = s.config(STORE, [one({ target: { immutable: true } })]);
     await s.sync(config);
     expect((await s.secret('es-0'))?.immutable).toBe(true);
-    endpoint.on('GET', '/secrets/db', { body: { value: 'v2' } });
+    endpoint.on('GET', '/secrets/db', { body: { value: 'cnry-v2x' } });
     const summary = await s.sync(config, { all: true });
     expect(summary.outcomes[0]?.message).toContain('secret is immutable');
-    expect((await s.secret('es-0'))?.data).toEqual({ password: 'v1' });
+    expect((await s.secret('es-0'))?.data).toEqual({ password: 'cnry-v1x' });
   });
 
   it('refuses a target owned by another ExternalSecret', async () => {
-    endpoint.on('GET', '/secrets/db', { body: { value: 'v' } });
+    endpoint.on('GET', '/secrets/db', { body: { value: 'cnry-vvv' } });
     await s.sync(s.config(STORE, [one({ target: { name: 'taken' } })]));
     const other = s.config(STORE, [{ ...one({ target: { name: 'taken' } }) }]);
     const renamed = { ...other, externalSecrets: other.externalSecrets.map((e) => ({ ...e, name: 'intruder' })) };
@@ -162,18 +162,18 @@ describe('cluster sync', () => {
   });
 
   it('applies target.template: type, labels, annotations and data', async () => {
-    endpoint.on('GET', '/secrets/db', { body: { value: 'pw' } });
-    const template = { type: 'kubernetes.io/basic-auth', metadata: { labels: { app: 'web' }, annotations: { note: 'hi {{ .password | upper }}' } }, data: { username: 'admin', password: '{{ .password }}' } };
+    endpoint.on('GET', '/secrets/db', { body: { value: 'cnry-pwd' } });
+    const template = { type: 'kubernetes.io/basic-auth', metadata: { labels: { app: 'web' }, annotations: { note: 'length {{ .password | len }}' } }, data: { username: 'admin', password: '{{ .password }}' } };
     await s.sync(s.config(STORE, [one({ target: { template } })]));
     const secret = await s.secret('es-0');
-    expect(secret).toMatchObject({ type: 'kubernetes.io/basic-auth', data: { username: 'admin', password: 'pw' } });
+    expect(secret).toMatchObject({ type: 'kubernetes.io/basic-auth', data: { username: 'admin', password: 'cnry-pwd' } });
     expect(secret?.labels.app).toBe('web');
-    expect(secret?.annotations.note).toBe('hi PW');
+    expect(secret?.annotations.note).toBe('length 8');
   });
 
   it('cannot do what its Role does not allow (read Secrets elsewhere, list ConfigMaps)', async () => {
     const other = await (await import('../support/cluster.ts')).freshNamespace('other');
-    await admin().core.createNamespacedSecret({ namespace: other, body: { metadata: { name: 'x' }, stringData: { a: 'b' } } });
+    await admin().core.createNamespacedSecret({ namespace: other, body: { metadata: { name: 'x' }, stringData: { a: 'cnry-other' } } });
     await expect(s.gateway.getSecret(other, 'x')).rejects.toMatchObject({ code: 403 });
     await expect(s.gateway.listManagedSecrets(other)).rejects.toMatchObject({ code: 403 });
     await expect(s.gateway.readConfigMapWithMeta(s.namespace, 'anything')).rejects.toMatchObject({ code: 403 });

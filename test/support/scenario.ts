@@ -7,6 +7,7 @@ import type { Selection } from '../../src/sync/due.ts';
 import type { RunSummary } from '../../src/sync/result.ts';
 import { admin, freshNamespace } from './cluster.ts';
 import { syncIdentityFor, type SyncIdentity } from './sync.ts';
+import { recordOutput } from './leak.ts';
 import { configFor } from './webhook.ts';
 
 export interface Scenario {
@@ -35,7 +36,11 @@ export async function scenario(endpoint: HttpsEndpoint, prefix: string, rbacConf
     identity,
     gateway,
     config: configOf,
-    sync: (config, selection = { all: false }, source = 'files') => runOnce({ gateway, config, source, selection }),
+    async sync(config, selection = { all: false }, source = 'files') {
+      const summary = await runOnce({ gateway, config, source, selection, retry: { baseDelayMs: 10, maxDelayMs: 2000 } });
+      recordOutput('run summary', JSON.stringify(summary));
+      return summary;
+    },
     async secret(name) {
       try {
         const s = await core.readNamespacedSecret({ name, namespace });

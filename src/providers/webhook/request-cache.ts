@@ -12,7 +12,7 @@ export interface CachedResponse extends WebhookResponse {
 
 export function requestKey(r: WebhookRequest): string {
   return createHash('sha256')
-    .update(JSON.stringify([r.method, r.url, r.headers, r.body ?? null, r.caPem ?? null, r.timeoutMs]))
+    .update(JSON.stringify([r.method, r.url, r.headers, r.body ?? null, r.caPem ?? null, r.timeoutMs, r.policy]))
     .digest('hex');
 }
 

@@ -123,5 +123,6 @@ export function renderRequest(
     body,
     caPem,
     timeoutMs: store.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    policy: store.policy,
   };
 }

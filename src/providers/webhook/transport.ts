@@ -4,8 +4,11 @@
  * redirects followed only within the same origin (so credentials never travel to another host).
  */
 import { createHash } from 'node:crypto';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { isIP } from 'node:net';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { Agent, fetch } from 'undici';
+import type { EndpointPolicy } from '../../config/types.ts';
 import { WebhookError } from './errors.ts';
 
 export interface WebhookRequest {
@@ -16,12 +19,15 @@ export interface WebhookRequest {
   /** PEM bundle to trust instead of the system roots (caBundle / caProvider). */
   readonly caPem: string | undefined;
   readonly timeoutMs: number;
+  readonly policy: EndpointPolicy;
 }
 
 export interface WebhookResponse {
   readonly status: number;
   readonly statusText: string;
   readonly body: Buffer;
+  /** Lowercased names; only the few the client acts on (retry-after). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** What the provider needs from HTTP; the engine is tested with the real one against a local server. */
@@ -32,8 +38,6 @@ export interface HttpTransport {
 export interface UndiciTransportOptions {
   /** Requests in flight per endpoint host (default 8). */
   readonly concurrencyPerHost?: number;
-  /** Largest response body accepted (default 4 MiB; a Kubernetes Secret holds at most 1 MiB). */
-  readonly maxBodyBytes?: number;
   readonly maxRedirects?: number;
 }
 
@@ -56,13 +60,17 @@ export class UndiciTransport implements HttpTransport {
   readonly #agents = new Map<string, Agent>();
   readonly #limits = new Map<string, LimitFunction>();
   readonly #concurrency: number;
-  readonly #maxBody: number;
   readonly #maxRedirects: number;
+  #connections = 0;
 
   constructor(options: UndiciTransportOptions = {}) {
     this.#concurrency = options.concurrencyPerHost ?? 8;
-    this.#maxBody = options.maxBodyBytes ?? 4 * 1024 * 1024;
     this.#maxRedirects = options.maxRedirects ?? 5;
+  }
+
+  /** TLS/TCP connections opened so far (benchmarks compare it with the concurrency). */
+  get connections(): number {
+    return this.#connections;
   }
 
   async send(request: WebhookRequest, signal?: AbortSignal): Promise<WebhookResponse> {
@@ -72,9 +80,7 @@ export class UndiciTransport implements HttpTransport {
     } catch {
       throw new WebhookError('failed to create request: the rendered url is not a valid absolute URL');
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new WebhookError(`failed to create request: unsupported protocol ${url.protocol}`);
-    }
+    checkUrl(url, request.policy);
     const limit = this.#limitFor(url.host);
     return limit(() => this.#exchange(url, request, signal));
   }
@@ -82,7 +88,7 @@ export class UndiciTransport implements HttpTransport {
   async #exchange(first: URL, request: WebhookRequest, signal?: AbortSignal): Promise<WebhookResponse> {
     const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(request.timeoutMs)));
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    const dispatcher = this.#agentFor(request.caPem);
+    const dispatcher = this.#agentFor(request.caPem, request.policy.allowLinkLocal);
     let url = first;
     try {
       for (let hop = 0; ; hop++) {
@@ -102,11 +108,13 @@ export class UndiciTransport implements HttpTransport {
             throw new WebhookError(`failed to call endpoint: redirect to another host (${next.host}) refused: credentials are only sent to ${first.host}`);
           }
           if (hop >= this.#maxRedirects) throw new WebhookError(`failed to call endpoint: stopped after ${String(this.#maxRedirects)} redirects`);
+          checkUrl(next, request.policy);
           url = next;
           continue;
         }
-        const body = await readCapped(res.body, this.#maxBody);
-        return { status: res.status, statusText: res.statusText || STATUS_TEXT[res.status] || '', body };
+        const body = await readCapped(res.body, request.policy.maxResponseBytes);
+        const retryAfter = res.headers.get('retry-after');
+        return { status: res.status, statusText: res.statusText || STATUS_TEXT[res.status] || '', body, headers: retryAfter ? { 'retry-after': retryAfter } : {} };
       }
     } catch (e) {
       if (e instanceof WebhookError) throw e;
@@ -118,15 +126,21 @@ export class UndiciTransport implements HttpTransport {
     }
   }
 
-  #agentFor(caPem: string | undefined): Agent {
-    const key = caPem ? createHash('sha256').update(caPem).digest('hex') : '';
+  #agentFor(caPem: string | undefined, allowLinkLocal: boolean): Agent {
+    const key = `${caPem ? createHash('sha256').update(caPem).digest('hex') : ''}/${String(allowLinkLocal)}`;
     let agent = this.#agents.get(key);
     if (!agent) {
       agent = new Agent({
-        connect: caPem ? { ca: caPem, minVersion: 'TLSv1.2' } : { minVersion: 'TLSv1.2' },
+        connect: {
+          ...(caPem ? { ca: caPem } : {}),
+          minVersion: 'TLSv1.2',
+          // Checked at connect time, on the address actually dialled, so DNS cannot smuggle one in.
+          ...(allowLinkLocal ? {} : { lookup: refuseLinkLocal }),
+        },
         keepAliveTimeout: 30_000,
         connections: this.#concurrency,
       });
+      agent.on('connect', () => { this.#connections++; });
       this.#agents.set(key, agent);
     }
     return agent;
@@ -145,6 +159,46 @@ export class UndiciTransport implements HttpTransport {
     await Promise.all([...this.#agents.values()].map((a) => a.close()));
     this.#agents.clear();
   }
+}
+
+/** 169.254.0.0/16 (IPv4 link-local, cloud metadata), fe80::/10, and AWS's IPv6 metadata address. */
+export function isLinkLocal(address: string): boolean {
+  if (isIP(address) === 4) return address.startsWith('169.254.');
+  const a = address.toLowerCase().replace(/^\[|\]$/gu, '');
+  if (a.startsWith('::ffff:')) return isLinkLocal(a.slice(7));
+  return /^fe[89ab]/u.test(a) || a === 'fd00:ec2::254';
+}
+
+function checkUrl(url: URL, policy: EndpointPolicy): void {
+  if (url.protocol === 'http:' && !policy.allowHttp) {
+    throw new WebhookError('failed to create request: plain http is refused (annotate the store webhook-secret-sync.io/allow-http: "true" to opt in)');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new WebhookError(`failed to create request: unsupported protocol ${url.protocol}`);
+  const host = url.hostname.replace(/^\[|\]$/gu, '');
+  if (!policy.allowLinkLocal && isIP(host) !== 0 && isLinkLocal(host)) {
+    throw new WebhookError(`failed to create request: ${host} is a link-local or metadata address (annotate the store webhook-secret-sync.io/allow-link-local: "true" to opt in)`);
+  }
+}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+function refuseLinkLocal(hostname: string, options: object, callback: LookupCallback): void {
+  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+    if (err) {
+      callback(err, []);
+      return;
+    }
+    const bad = addresses.find((a) => isLinkLocal(a.address));
+    if (bad) {
+      const e = Object.assign(new Error(`${hostname} resolves to the link-local or metadata address ${bad.address}`), { code: 'ELINKLOCAL' });
+      callback(e, []);
+      return;
+    }
+    const all = (options as { all?: boolean }).all === true;
+    const first = addresses[0];
+    if (all || !first) callback(null, addresses);
+    else callback(null, first.address, first.family);
+  });
 }
 
 async function readCapped(stream: ReadableStream<Uint8Array> | null, max: number): Promise<Buffer> {
