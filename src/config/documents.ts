@@ -76,7 +76,14 @@ export function parseDocuments(sources: readonly ManifestSource[], sink: IssueSi
         }
         return;
       }
-      const value: unknown = doc.toJS({ maxAliasCount: 100 });
+      let value: unknown;
+      try {
+        value = doc.toJS({ maxAliasCount: 100 });
+      } catch (e) {
+        // e.g. an alias with no anchor, or an alias bomb beyond maxAliasCount
+        sink.add(origin, undefined, '', `malformed YAML: ${(e as Error).message.split('\n')[0] ?? ''}`);
+        return;
+      }
       if (value === null || value === undefined) return; // empty document, e.g. a trailing `---`
       if (isList(value)) {
         value.items.forEach((item) => out.push({ origin, value: item }));

@@ -106,7 +106,7 @@ export class ClientNodeGateway implements KubeGateway {
     const body: V1Secret = {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name: secret.name, namespace: secret.namespace, labels: { ...secret.labels }, annotations: { ...secret.annotations } },
+      metadata: { name: secret.name, namespace: secret.namespace, labels: { ...secret.labels }, annotations: { ...secret.annotations }, ...(secret.resourceVersion ? { resourceVersion: secret.resourceVersion } : {}) },
       ...(secret.type ? { type: secret.type } : {}),
       ...(secret.immutable ? { immutable: true } : {}),
       ...(secret.data ? { data: Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, v.toString('base64')])) } : {}),

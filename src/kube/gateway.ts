@@ -27,6 +27,8 @@ export interface SecretApply {
   /** Omitted: we apply metadata only and leave data as it is. */
   readonly data?: Readonly<Record<string, Buffer>>;
   readonly immutable?: boolean;
+  /** Apply only if the Secret is still at this version (409 otherwise): no stale overwrite. */
+  readonly resourceVersion?: string;
 }
 
 export interface SecretEvent {

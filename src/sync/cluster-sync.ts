@@ -41,6 +41,8 @@ export interface ClusterSyncOptions {
 export async function syncCluster(o: ClusterSyncOptions): Promise<RunSummary> {
   const started = Date.now();
   const now = o.now ?? (() => new Date());
+  // Written as last-sync: the data is as fresh as the moment this run began fetching.
+  const runStart = now();
   const namespaces = [...new Set([...o.config.externalSecrets.map((es) => es.namespace), ...(o.extraNamespaces ?? [])])].sort();
   const state = await readState(o.gateway, namespaces);
   const outcomes: Outcome[] = [];
@@ -52,7 +54,7 @@ export async function syncCluster(o: ClusterSyncOptions): Promise<RunSummary> {
       outcomes.push(outcomeOf(es, 'failed', REASONS.updateFailed, listError));
       continue;
     }
-    const d = isDue(es, state.secrets.get(`${es.namespace}/${es.targetName}`), o.selection, now().getTime());
+    const d = isDue(es, state.secrets.get(`${es.namespace}/${es.targetName}`), o.selection, runStart.getTime());
     if (d.due) due.push(es);
     else outcomes.push(outcomeOf(es, 'skipped', REASONS.notDue, d.why));
   }
@@ -70,7 +72,7 @@ export async function syncCluster(o: ClusterSyncOptions): Promise<RunSummary> {
     source: o.source,
     mayStart: () => o.deadline === undefined || Date.now() < o.deadline,
   });
-  const ctx = { gateway: o.gateway, now: now() };
+  const ctx = { gateway: o.gateway, now: runStart };
   outcomes.push(...(await Promise.all(computed.map((c) =>
     limit(() => writeResult(c, state.secrets.get(`${c.es.namespace}/${c.es.targetName}`), ctx))))));
 

@@ -50,19 +50,32 @@ async function applyDesired(es: ExternalSecretDef, desired: DesiredSecret, exist
   if (existing?.immutable) {
     return recordFailure(es, existing, `could not update secret, target is immutable: unable to update secret ${es.namespace}/${es.targetName}: secret is immutable`, ctx);
   }
-  const result = await ctx.gateway.applySecret(
+  const apply = (current: ExistingSecret | undefined) => ctx.gateway.applySecret(
     {
       name: desired.name,
       namespace: desired.namespace,
       // A merge target keeps its own type; we only add our keys.
-      ...(merging && existing ? {} : { type: desired.type }),
+      ...(merging && current ? {} : { type: desired.type }),
       labels: desired.labels,
       annotations: { ...desired.annotations, [MANAGED.lastSyncAnnotation]: ctx.now.toISOString() },
       data: desired.data,
       immutable: desired.immutable,
+      ...(current ? { resourceVersion: current.resourceVersion } : {}),
     },
     { force: true },
   );
+  let result: 'created' | 'updated';
+  try {
+    result = await apply(existing);
+  } catch (e) {
+    if (!(e instanceof KubeApiError && e.code === 409 && existing)) throw e;
+    // Another run wrote the Secret after we read it. If that run started after ours, its data is
+    // at least as fresh: keep it. Otherwise apply ours on top of the new version.
+    const fresh = await ctx.gateway.getSecret(es.namespace, es.targetName);
+    const theirs = Date.parse(fresh?.annotations[MANAGED.lastSyncAnnotation] ?? '');
+    if (fresh && theirs >= ctx.now.getTime()) return outcome(es, 'unchanged', REASONS.synced, 'superseded by a concurrent run with fresher data');
+    result = await apply(fresh);
+  }
   if (existing?.annotations[MANAGED.lastErrorAnnotation] !== undefined) {
     await ctx.gateway.annotateSecret(es.namespace, es.targetName, { [MANAGED.lastErrorAnnotation]: null });
   }

@@ -78,6 +78,41 @@ spec:
     }
   });
 
+  it.each([
+    ['uses a labelled auth Secret from --secrets-file in the header', 'webhook', 0, ''],
+    ['refuses an auth Secret without ESO\'s label', 'other', 1, "does not contain needed label 'external-secrets.io/type: webhook'"],
+  ])('%s', async (_name, label, code, err) => {
+    // Prepare
+    endpoint.on('GET', '/auth', (req) => (req.headers.authorization === 'Bearer cnry-token-1' ? { body: { value: 'cnry-ok' } } : { status: 401 }));
+    const manifests = join(dir, `auth-${label}.yaml`);
+    await writeFile(manifests, `apiVersion: external-secrets.io/v1
+kind: SecretStore
+metadata: { name: s, namespace: apps }
+spec:
+  provider:
+    webhook:
+      url: ${endpoint.url}/auth
+      headers: { Authorization: "Bearer {{ .auth.token }}" }
+      secrets: [{ name: auth, secretRef: { name: api-token } }]
+      result: { jsonPath: $.value }
+---
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: { name: e, namespace: apps }
+spec:
+  secretStoreRef: { name: s }
+  data: [{ secretKey: v, remoteRef: { key: v } }]
+`);
+    const secrets = join(dir, `secrets-${label}.yaml`);
+    await writeFile(secrets, `apiVersion: v1\nkind: Secret\nmetadata: { name: api-token, namespace: apps, labels: { external-secrets.io/type: ${label} } }\nstringData: { token: cnry-token-1 }\n`);
+    // Act
+    const r = await runBin(['sync', '-f', manifests, '--dry-run=client', '-o', 'json', '--secrets-file', secrets], { NODE_EXTRA_CA_CERTS: caFile });
+    // Assess
+    expect(r.code).toBe(code);
+    if (err) expect(r.stderr).toContain(err);
+    else expect(Buffer.from((JSON.parse(r.stdout) as { items: { data: { v: string } }[] }).items[0]!.data.v, 'base64').toString()).toBe('cnry-ok');
+  });
+
   it('validate prints nothing and exits 0 for the seed', async () => {
     const r = await runBin(['validate', '-f', join(dir, 'seed')]);
     expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
