@@ -111,7 +111,7 @@ async function leastPrivilegeIdentity(connection: { server: string; caData: stri
     // Replace, so a re-run with a changed config gets exactly the new rules.
     if (doc.kind === 'Role') {
       await rbac.deleteNamespacedRole({ name, namespace: ns }).catch(() => undefined);
-      await rbac.createNamespacedRole({ namespace: ns, body: doc as never });
+      await rbac.createNamespacedRole({ namespace: ns, body: doc });
     } else {
       await rbac.deleteNamespacedRoleBinding({ name, namespace: ns }).catch(() => undefined);
       await rbac.createNamespacedRoleBinding({ namespace: ns, body: doc as never });

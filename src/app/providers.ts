@@ -11,7 +11,7 @@ import { RetryingTransport, type RetryOptions } from '../providers/webhook/retry
 import type { HttpTransport } from '../providers/webhook/transport.ts';
 
 export interface RunProviders {
-  clientFor(store: StoreDef): SecretsClient;
+  readonly clientFor: (store: StoreDef) => SecretsClient;
   readonly requests: RequestCache;
 }
 
@@ -28,7 +28,7 @@ export function runProviders(options: { http: HttpTransport; references: Referen
   const clients = new Map<StoreDef, SecretsClient>();
   return {
     requests,
-    clientFor(store) {
+    clientFor: (store) => {
       let c = clients.get(store);
       if (!c) {
         c = new WebhookProvider({ store, references, requests, ...(options.signal ? { signal: options.signal } : {}) });

@@ -34,7 +34,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(run with --help for usage)');
-  registerValidateCommand(program, io, setExit);
+  registerValidateCommand(program, setExit);
   registerPlanCommand(program, io, setExit);
   registerSyncCommand(program, io, setExit);
   registerClusterAdminCommands(program, io, setExit);

@@ -49,7 +49,7 @@ export interface ClientNodeGatewayOptions {
  */
 export class ClientNodeGateway implements KubeGateway {
   readonly #core: CoreV1Api;
-  readonly #options: ConfigurationOptions<ObservableMiddleware>;
+  readonly #options: ConfigurationOptions;
   readonly #agent: Agent | undefined;
 
   private constructor(core: CoreV1Api, agent: Agent | undefined) {
@@ -82,7 +82,7 @@ export class ClientNodeGateway implements KubeGateway {
         connections: options.connections ?? 4,
         keepAliveTimeout: 30_000,
       });
-      if (onConnect) agent.on('connect', () => onConnect());
+      if (onConnect) agent.on('connect', () => { onConnect(); });
     }
     return new ClientNodeGateway(kc.makeApiClient(CoreV1Api), agent);
   }
@@ -188,7 +188,7 @@ export class ClientNodeGateway implements KubeGateway {
     await this.#agent?.close();
   }
 
-  #withContentType(type: string): ConfigurationOptions<ObservableMiddleware> {
+  #withContentType(type: string): ConfigurationOptions {
     const header: ObservableMiddleware = {
       pre: (ctx: RequestContext) => {
         ctx.setHeaderParam('Content-Type', type);

@@ -1,5 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment --
-   client-node models are plain data; its serializer takes object literals (as its own examples do). */
+ 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiException, type V1PolicyRule } from '@kubernetes/client-node';

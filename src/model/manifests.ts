@@ -123,7 +123,7 @@ const Rewrite = z
     merge: z.unknown().optional(),
   })
   .refine((r) => [r.regexp, r.transform, r.merge].filter((x) => x !== undefined).length === 1, {
-    message: 'expected exactly one of regexp, transform or merge',
+    error: 'expected exactly one of regexp, transform or merge',
   });
 export type Rewrite = z.infer<typeof Rewrite>;
 

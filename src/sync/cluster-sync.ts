@@ -17,9 +17,9 @@ export interface ClusterSyncOptions {
   readonly config: Config;
   readonly gateway: KubeGateway;
   readonly selection: Selection;
-  clientFor(store: StoreDef): SecretsClient;
+  readonly clientFor: (store: StoreDef) => SecretsClient;
   /** Requests sent to endpoints so far in this run (from the provider's request cache). */
-  endpointRequests(): number;
+  readonly endpointRequests: () => number;
   /** Recorded on each Secret; Owner garbage collection only touches Secrets of the same source. */
   readonly source: string;
   /** Namespaces that may still hold our Secrets although no ExternalSecret names them any more. */

@@ -15,7 +15,7 @@ export type Computation =
   | { readonly es: ExternalSecretDef; readonly kind: 'not-started' };
 
 export interface ComputeOptions {
-  clientFor(store: StoreDef): SecretsClient;
+  readonly clientFor: (store: StoreDef) => SecretsClient;
   /** Recorded on each Secret (`webhook-secret-sync.io/source`): the ConfigMap or `files`. */
   readonly source: string;
   /** ExternalSecrets computed at once (default 64); HTTP has its own per-host bound. */

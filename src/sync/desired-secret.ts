@@ -72,8 +72,8 @@ export function buildDesiredSecret(
     for (const [k, v] of Object.entries(tpl.data ?? {})) data[k] = Buffer.from(render(v, `spec.target.template.data.${k}`));
   }
   // Never let templates or copied metadata forge our ownership marks.
-  for (const key of Object.keys(labels)) if (key.startsWith('webhook-secret-sync.io/')) delete labels[key];
-  for (const key of Object.keys(annotations)) if (key.startsWith('webhook-secret-sync.io/')) delete annotations[key];
+  labels = withoutOurKeys(labels);
+  annotations = withoutOurKeys(annotations);
 
   labels[MANAGED.label] = 'true';
   labels[MANAGED.externalSecretLabel] = labelSafe(es.name);
@@ -92,6 +92,10 @@ export function buildDesiredSecret(
     data,
     immutable: es.spec.target.immutable ?? false,
   };
+}
+
+function withoutOurKeys(map: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).filter(([k]) => !k.startsWith('webhook-secret-sync.io/')));
 }
 
 /** SHA-256 over sorted keys and bytes: equal hashes mean equal data, without storing the data. */

@@ -13,7 +13,7 @@ import { convertKeys, decodeValue, rewriteKeys, validateKeys } from './keys.ts';
 
 export interface FetchDeps {
   readonly stores: readonly StoreDef[];
-  clientFor(store: StoreDef): SecretsClient;
+  readonly clientFor: (store: StoreDef) => SecretsClient;
 }
 
 export type FetchedData =

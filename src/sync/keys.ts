@@ -37,6 +37,8 @@ export function rewriteKeys<V>(map: Record<string, V>, rewrites: readonly Rewrit
 export function convertKeys<V>(map: Record<string, V>, strategy: 'Default' | 'Unicode' | undefined): Record<string, V> {
   const out: Record<string, V> = {};
   for (const [k, v] of Object.entries(map)) {
+    // Code points, as Go ranges over runes in a string.
+    // eslint-disable-next-line @typescript-eslint/no-misused-spread
     const nk = [...k]
       .map((c) => (/[-._a-zA-Z0-9]/u.test(c) ? c : strategy === 'Unicode' ? `_U${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}_` : '_'))
       .join('');

@@ -1,5 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment --
-   client-node models are plain data; its serializer takes object literals (as its own examples do). */
+ 
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ApiException, PatchStrategy, setHeaderOptions, type V1PolicyRule } from '@kubernetes/client-node';

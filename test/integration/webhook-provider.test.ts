@@ -121,7 +121,7 @@ describe('webhook provider against a real HTTPS endpoint', () => {
     const closed = await new Promise<number>((resolve) => {
       const srv = createServer().listen(0, '127.0.0.1', () => {
         const { port } = srv.address() as AddressInfo;
-        srv.close(() => resolve(port));
+        srv.close(() => { resolve(port); });
       });
     });
     const store = { ...config.stores[0]!, webhook: { ...config.stores[0]!.webhook, url: `https://127.0.0.1:${String(closed)}/x` } };

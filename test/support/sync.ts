@@ -29,7 +29,7 @@ export async function syncIdentityFor(config: Config, options: { home: string; c
   for (const doc of docs) {
     const ns = (doc.metadata as { namespace: string }).namespace;
     await ensureNamespace({ connection: cluster, namespace: ns });
-    if (doc.kind === 'Role') await rbac.createNamespacedRole({ namespace: ns, body: doc as never });
+    if (doc.kind === 'Role') await rbac.createNamespacedRole({ namespace: ns, body: doc });
     else await rbac.createNamespacedRoleBinding({ namespace: ns, body: doc as never });
   }
   const id = await createRestrictedIdentity({ connection: cluster, dir: cluster.dir, name, namespace: options.home });

@@ -24,7 +24,7 @@ export async function tcpProxy(target: URL): Promise<TcpProxy> {
     url: `https://127.0.0.1:${String(port)}`,
     async cut() {
       await new Promise<void>((r) => {
-        server.close(() => r());
+        server.close(() => { r(); });
         for (const s of sockets) s.destroy();
       });
     },

@@ -10,7 +10,7 @@ import { UndiciTransport } from '../../providers/webhook/transport.ts';
 import { computeSecrets } from '../../sync/compute.ts';
 import type { RunSummary } from '../../sync/result.ts';
 import { EXIT, type Io } from '../context.ts';
-import { formatList, secretManifest, table, type OutputFormat } from '../output.ts';
+import { formatList, secretManifest, table } from '../output.ts';
 
 interface SyncOptions {
   filename?: string[];
@@ -101,7 +101,7 @@ async function dryRun(opts: SyncOptions, io: Io, setExit: (code: number) => void
         items.push(secretManifest(r.secret));
       }
     }
-    io.out(formatList(items, format as OutputFormat));
+    io.out(formatList(items, format));
     setExit(failed > 0 ? EXIT.failed : EXIT.ok);
   } finally {
     await http.close();
