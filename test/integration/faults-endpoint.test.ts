@@ -2,6 +2,7 @@
  * Endpoint faults against the real cluster: each fails only the affected ExternalSecret with a
  * specific error; the other still syncs; no existing Secret loses or blanks data.
  */
+import { EMPTY_REFERENCES } from '../../src/providers/references.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -133,7 +134,7 @@ metadata: { name: plain, annotations: { webhook-secret-sync.io/allow-http: "true
 spec: { provider: { webhook: { url: "http://127.0.0.1:${String(port)}/x", result: { jsonPath: "$.value" } } } }` }]);
     const http = new UndiciTransport();
     try {
-      const client = runProviders({ http, references: { readSecret: () => Promise.resolve(undefined), readConfigMap: () => Promise.resolve(undefined) } }).clientFor(config.stores[0]!);
+      const client = runProviders({ http, references: EMPTY_REFERENCES }).clientFor(config.stores[0]!);
       expect((await client.getSecret({ key: 'k' }, 'default')).toString()).toBe('cnry-plain');
     } finally {
       await http.close();
@@ -148,7 +149,7 @@ spec: { provider: { webhook: { url: "http://127.0.0.1:${String(port)}/x", result
     const config = loadConfig([{ source: 's.yaml', text: `apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata: { name: meta }\nspec: { provider: { webhook: { url: "${url}" } } }` }]);
     const http = new UndiciTransport();
     try {
-      const client = runProviders({ http, references: { readSecret: () => Promise.resolve(undefined), readConfigMap: () => Promise.resolve(undefined) } }).clientFor(config.stores[0]!);
+      const client = runProviders({ http, references: EMPTY_REFERENCES }).clientFor(config.stores[0]!);
       await expect(client.getSecret({ key: 'k' }, 'default')).rejects.toThrow(/is a link-local or metadata address \(annotate the store webhook-secret-sync.io\/allow-link-local: "true" to opt in\)/u);
     } finally {
       await http.close();

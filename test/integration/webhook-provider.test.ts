@@ -2,6 +2,7 @@
  * The webhook provider, table-driven against a real local HTTPS endpoint. The first table ports
  * ESO's own provider cases (providers/v1/webhook/webhook_test.go) to our harness.
  */
+import { EMPTY_REFERENCES } from '../../src/providers/references.ts';
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runProviders } from '../../src/app/providers.ts';
@@ -100,7 +101,7 @@ describe('webhook provider against a real HTTPS endpoint', () => {
     }
     const store = config.stores[0];
     if (!store) throw new Error('no store');
-    const client = runProviders({ http, references: { readSecret: () => Promise.resolve(undefined), readConfigMap: () => Promise.resolve(undefined) } }).clientFor(store);
+    const client = runProviders({ http, references: EMPTY_REFERENCES }).clientFor(store);
     const ref = { key: c.key ?? '', property: c.property, version: c.version };
     // Act
     const act = c.want.map !== undefined
@@ -125,7 +126,7 @@ describe('webhook provider against a real HTTPS endpoint', () => {
       });
     });
     const store = { ...config.stores[0]!, webhook: { ...config.stores[0]!.webhook, url: `https://127.0.0.1:${String(closed)}/x` } };
-    const client = runProviders({ http, references: { readSecret: () => Promise.resolve(undefined), readConfigMap: () => Promise.resolve(undefined) } }).clientFor(store);
+    const client = runProviders({ http, references: EMPTY_REFERENCES }).clientFor(store);
     await expect(client.getSecret({ key: 'k' }, 'ns')).rejects.toThrow(/failed to call endpoint: ECONNREFUSED/u);
   });
 });

@@ -61,14 +61,14 @@ function goJsonNumber(v: number): string {
 }
 
 /** Go `encoding/json` string with HTML escaping (the `json.Marshal` default). */
-function goJsonString(s: string): string {
+function goJsonString(s: string, escapeHTML = true): string {
   let out = '"';
   for (const ch of s.toWellFormed()) { // Go's decoder already turned lone surrogates into U+FFFD
     const escaped = JSON_ESCAPES[ch];
     const code = ch.codePointAt(0) ?? 0;
     if (escaped !== undefined) {
       out += escaped;
-    } else if (code < 0x20 || ch === '<' || ch === '>' || ch === '&') {
+    } else if (code < 0x20 || (escapeHTML && (ch === '<' || ch === '>' || ch === '&'))) {
       out += `\\u00${HEX[code >> 4] ?? '0'}${HEX[code & 0xf] ?? '0'}`;
     } else if (code === 0x2028 || code === 0x2029) {
       out += `\\u${code.toString(16)}`;
@@ -115,18 +115,31 @@ export function goTypeName(value: unknown): string {
  * goJsonMarshal({ b: 1, a: '<x>' }); // '{"a":"\u003cx\u003e","b":1}'
  * ```
  */
-export function goJsonMarshal(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
+export function goJsonMarshal(value: unknown, options: { escapeHTML?: boolean; indent?: string } = {}): string {
+  return marshal(value, options.escapeHTML ?? true, options.indent ?? '', '', 0);
+}
+
+/** Go's json.Marshal / MarshalIndent. A symbol (the template engine's "no value") is Go's nil. */
+function marshal(value: unknown, html: boolean, indent: string, prefix: string, depth: number): string {
+  if (depth > 1000) throw new ValueError('json: unsupported value: nested too deeply');
+  if (value === null || value === undefined || typeof value === 'symbol') return 'null';
   switch (typeof value) {
-    case 'string': return goJsonString(value);
+    case 'string': return goJsonString(value, html);
     case 'number': return goJsonNumber(value);
     case 'boolean': return value ? 'true' : 'false';
-    case 'object':
-      if (Array.isArray(value)) return `[${value.map((item: unknown) => goJsonMarshal(item)).join(',')}]`;
-      return `{${Object.keys(value)
-        .sort(compareGoStrings)
-        .map((key) => `${goJsonString(key)}:${goJsonMarshal((value as Record<string, unknown>)[key])}`)
-        .join(',')}}`;
+    case 'bigint': return value.toString();
+    case 'object': {
+      if (value instanceof Uint8Array) return goJsonString(Buffer.from(value).toString('base64'), html);
+      if (value instanceof Date) return goJsonString(value.toISOString(), html);
+      const inner = prefix + indent;
+      const nl = indent === '' ? '' : '\n';
+      const items = Array.isArray(value)
+        ? value.map((item: unknown) => nl + inner + marshal(item, html, indent, inner, depth + 1))
+        : Object.keys(value).sort(compareGoStrings).map((key) =>
+          `${nl}${inner}${goJsonString(key, html)}:${indent === '' ? '' : ' '}${marshal((value as Record<string, unknown>)[key], html, indent, inner, depth + 1)}`);
+      const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
+      return items.length === 0 ? `${open}${close}` : `${open}${items.join(',')}${nl}${prefix}${close}`;
+    }
     default:
       throw new ValueError(`json: unsupported type: ${goTypeName(value)}`);
   }
