@@ -9,7 +9,7 @@ export interface RemoteRefInput {
 }
 
 export interface SecretsClient {
-  /** One value; rejects with SecretNotFoundError when the provider says the secret does not exist. */
+  /** One value; rejects with ProviderSecretNotFoundError (src/providers/errors.ts) when the provider says the secret does not exist. */
   getSecret(ref: RemoteRefInput, namespace: string): Promise<Buffer>;
   /** A map of values; same not-found rule. */
   getSecretMap(ref: RemoteRefInput, namespace: string): Promise<Record<string, Buffer>>;

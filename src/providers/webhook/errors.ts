@@ -23,20 +23,6 @@ export class WebhookError extends WebhookSecretSyncError {}
 export class JsonPathError extends WebhookError {}
 
 /**
- * The endpoint answered 404: ESO's `NoSecretErr`, which drives the ExternalSecret `deletionPolicy`.
- *
- * @example
- * ```ts
- * if (response.status === 404) throw new SecretNotFoundError();
- * ```
- */
-export class SecretNotFoundError extends WebhookError {
-  constructor(options?: ErrorOptions) {
-    super('Secret does not exist', options);
-  }
-}
-
-/**
  * A JSONPath result that cannot become a Secret value (wrong type, empty filter result, bad JSON).
  *
  * @example
