@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { formatDuration, parseGoDuration } from '../model/duration.ts';
 import { ExternalSecretSpec } from '../model/manifests.ts';
 import type { IssueSink } from './issues.ts';
+import { compileGoRegexp } from '../providers/webhook/template/index.ts';
 import { checkTemplate } from './validate-store.ts';
 import type { ExternalSecretDef, Origin } from './types.ts';
 
@@ -49,9 +50,9 @@ export function validateExternalSecret(doc: ExternalSecretDocument, sink: IssueS
       const at = `spec.dataFrom[${String(i)}].rewrite[${String(j)}]`;
       if (r.regexp) {
         try {
-          new RegExp(r.regexp.source, 'gu');
-        } catch {
-          add(`${at}.regexp.source`, `invalid regular expression "${r.regexp.source}"`);
+          compileGoRegexp(r.regexp.source);
+        } catch (e) {
+          add(`${at}.regexp.source`, `invalid regular expression "${r.regexp.source}": ${(e as Error).message}`);
         }
       }
       if (r.transform) checkTemplate(r.transform.template, `${at}.transform.template`, add);

@@ -1,6 +1,6 @@
 /** ESO's key handling for dataFrom: rewrite, conversionStrategy, validation; and decodingStrategy. */
 import type { Rewrite } from '../model/manifests.ts';
-import { renderTemplate } from '../providers/webhook/template/index.ts';
+import { compileGoRegexp, goReplaceAll, renderTemplate } from '../providers/webhook/template/index.ts';
 
 const VALID_KEY = /^[-._a-zA-Z0-9]+$/u;
 
@@ -9,13 +9,6 @@ export function isValidSecretKey(key: string): boolean {
   return key.length > 0 && key.length <= 253 && VALID_KEY.test(key);
 }
 
-/** Go regexp replacement syntax (`$1`, `${1}`, `${name}`) -> JavaScript's (`$1`, `$<name>`). */
-function goReplacement(target: string): string {
-  return target.replace(/\$\{(\w+)\}|\$(\d+)/gu, (_m, braced: string | undefined, digits: string | undefined) => {
-    const ref = braced ?? digits ?? '';
-    return /^\d+$/u.test(ref) ? `$${ref}` : `$<${ref}>`;
-  }).replace(/\$\$/gu, '$$$$');
-}
 
 /** Applies rewrites in order (regexp: replace all; transform: template over `.value`). */
 export function rewriteKeys<V>(map: Record<string, V>, rewrites: readonly Rewrite[]): Record<string, V> {
@@ -24,7 +17,7 @@ export function rewriteKeys<V>(map: Record<string, V>, rewrites: readonly Rewrit
     const next: Record<string, V> = {};
     for (const [k, v] of Object.entries(out)) {
       let nk = k;
-      if (r.regexp) nk = k.replace(new RegExp(r.regexp.source, 'gu'), goReplacement(r.regexp.target));
+      if (r.regexp) nk = goReplaceAll(compileGoRegexp(r.regexp.source), k, r.regexp.target, false);
       else if (r.transform) nk = renderTemplate(r.transform.template, { value: k }, { missingKey: 'error' });
       next[nk] = v;
     }

@@ -206,6 +206,18 @@ export function expand(template: string, m: RegExpExecArray): string {
   return out;
 }
 
+/** Go's `ReplaceAllString` (`$1`, `${name}` expanded) or `ReplaceAllLiteralString`. */
+export function goReplaceAll(re: RegExp, s: string, repl: string, literal: boolean, check: (out: string) => void = () => undefined): string {
+  let out = '';
+  let last = 0;
+  for (const m of findAll(re, s, -1)) {
+    out += s.slice(last, m.index) + (literal ? repl : expand(repl, m));
+    last = m.index + m[0].length;
+    check(out);
+  }
+  return out + s.slice(last);
+}
+
 /** Go's `Regexp.Split`. */
 export function goSplit(re: RegExp, s: string, n: number): string[] {
   if (n === 0) return [];

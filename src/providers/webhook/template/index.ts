@@ -100,3 +100,5 @@ export function renderTemplate(text: string, data: unknown, options?: TemplateOp
   if (text === '') return '';
   return parseTemplate(text, options).execute(data);
 }
+
+export { compileGoRegexp, goReplaceAll } from './go-regexp.ts';

@@ -1,6 +1,6 @@
 /** Sprig string and regular-expression functions. */
 import { checkSize, fixed, variadic, type FuncMap } from './func-spec.ts';
-import { compileGoRegexp, expand, findAll, goSplit, quoteMeta } from './go-regexp.ts';
+import { compileGoRegexp, findAll, goSplit, quoteMeta, goReplaceAll } from './go-regexp.ts';
 import { goQuote } from './go-literals.ts';
 import { newMap, setKey, strval } from './sprig-convert.ts';
 import { isNil, NO_VALUE } from './values.ts';
@@ -116,17 +116,8 @@ function strslice(v: unknown): string[] {
 
 const regexFindAll = (re: string, s: string, n: number): string[] => findAll(compileGoRegexp(re), s, n).map((m) => m[0]);
 const regexFind = (re: string, s: string): string => findAll(compileGoRegexp(re), s, 1)[0]?.[0] ?? '';
-const regexReplace = (re: string, s: string, repl: string, literal: boolean): string => {
-  const r = compileGoRegexp(re);
-  let out = '';
-  let last = 0;
-  for (const m of findAll(r, s, -1)) {
-    out += s.slice(last, m.index) + (literal ? repl : expand(repl, m));
-    last = m.index + m[0].length;
-    checkSize(out);
-  }
-  return out + s.slice(last);
-};
+const regexReplace = (re: string, s: string, repl: string, literal: boolean): string =>
+  goReplaceAll(compileGoRegexp(re), s, repl, literal, checkSize);
 const regexMatch = (re: string, s: string): boolean => {
   const r = compileGoRegexp(re);
   r.lastIndex = 0;
