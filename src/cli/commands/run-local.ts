@@ -20,7 +20,7 @@ export function registerRunCommands(program: Command, io: Io, setExit: (code: nu
       io.out(table(['SECRET', 'TYPE', 'KEYS'], result.secrets.map((s) => [`${s.namespace}/${s.name}`, s.type, Object.entries(s.keys).map(([k, n]) => `${k} (${String(n)} bytes)`).join(', ')])));
       io.out(`\nStatus:\n`);
       io.out(table(['EXTERNALSECRET', 'TARGET', 'CADENCE', 'LAST SYNC', 'RESULT', 'MESSAGE'], result.status.map((r) => [r.externalSecret, r.target, r.cadence, r.lastSync ?? '-', r.result, r.message])));
-      io.out(`\nThe local cluster keeps running. Look around:\n  kubectl --kubeconfig ${result.adminKubeconfigPath} get secret my-secret -o yaml\nStop it with: bin/webhook-secret-sync local-cluster down\n`);
+      io.out(`\nThe local cluster keeps running. Look around:\n  kubectl --kubeconfig ${result.adminKubeconfigPath} get secret my-secret -o yaml\nStop it with: bin/webhook-secret-sync local-cluster down${opts.stateDir ? ` --state-dir ${opts.stateDir}` : ''}\n`);
       setExit(result.summary.counts.failed > 0 ? EXIT.failed : EXIT.ok);
     });
 
