@@ -4,6 +4,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHttpsEndpoint, type HttpsEndpoint } from '../../src/local/https-endpoint.ts';
+import { gatewayFromKubeconfigText } from '../../src/app/kube.ts';
+import { runOnce } from '../../src/app/run.ts';
 import { admin } from '../support/cluster.ts';
 import { scenario, type Scenario } from '../support/scenario.ts';
 import { auditOf, writesIn } from '../support/sync.ts';
@@ -60,6 +62,21 @@ describe('cluster sync', () => {
     expect(writesIn(during)).toEqual([]);
     expect(during.length).toBeLessThanOrEqual(1 + 1);
     expect(during).toContainEqual(expect.objectContaining({ verb: 'list', resource: 'secrets', namespace: s.namespace }));
+  });
+
+  it('reuses apiserver connections: 10 ExternalSecrets in at most 4 TLS connections', async () => {
+    endpoint.on('GET', '/secrets/db', { body: { value: 'cnry-pw1' } });
+    const config = s.config(STORE, Array.from({ length: 10 }, (_, i) => one({ target: { name: `t${String(i)}` } })));
+    let connections = 0;
+    const gateway = await gatewayFromKubeconfigText(s.identity.kubeconfigYaml, () => { connections++; });
+    try {
+      const summary = await runOnce({ gateway, config, source: 'files', selection: {} });
+      expect(summary.counts.created).toBe(10);
+    } finally {
+      await gateway.close();
+    }
+    expect(connections).toBeGreaterThan(0);
+    expect(connections).toBeLessThanOrEqual(4);
   });
 
   it('updates the Secret when the endpoint value changes, with an Updated event', async () => {
