@@ -1,0 +1,107 @@
+/**
+ * The sync function: one handler for every cadence. Thin by design: parse the input, open (and keep
+ * warm) the cluster gateway and endpoint transport, run the same engine as the CLI, then report.
+ * Per-ExternalSecret failures are in the returned report; only systemic failures throw, so Lambda's
+ * retry and the failure destination mean "the run did not happen".
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { DEFAULT_CONFIGMAP, loadFromConfigMap, parseConfigMapRef } from '../../src/app/config-source.ts';
+import { runOnce } from '../../src/app/run.ts';
+import { putEvents } from '../../src/aws/events.ts';
+import type { ClientNodeGateway } from '../../src/kube/client-node-gateway.ts';
+import { UndiciTransport } from '../../src/providers/webhook/transport.ts';
+import { openClusterGateway } from './cluster.ts';
+import { parseEvent, type Trigger } from './event.ts';
+import { METRICS } from './contract.ts';
+import { recordMetrics, reportOf, resultEntry, type RunReport } from './report.ts';
+import { readSettings, type Settings } from './settings.ts';
+
+const logger = new Logger({ serviceName: 'webhook-secret-sync' });
+const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'WebhookSecretSync', serviceName: 'webhook-secret-sync' });
+
+/** Kept across warm invocations: the apiserver and endpoint connections are the expensive part. */
+interface Wiring {
+  readonly settings: Settings;
+  readonly gateway: ClientNodeGateway;
+  readonly http: UndiciTransport;
+  readonly events: EventBridgeClient | undefined;
+}
+let warm: Promise<Wiring> | undefined;
+
+async function wire(): Promise<Wiring> {
+  const settings = readSettings(process.env);
+  const gateway = await openClusterGateway(settings.cluster);
+  return { settings, gateway, http: new UndiciTransport(), events: settings.eventBusName ? new EventBridgeClient({}) : undefined };
+}
+
+/** Forget the wiring after a systemic failure: the next invocation re-reads the kubeconfig or token. */
+async function dropWiring(): Promise<void> {
+  const stale = warm;
+  warm = undefined;
+  const w = await stale?.catch(() => undefined);
+  await Promise.allSettled([w?.gateway.close(), w?.http.close()]);
+}
+
+async function sync(event: unknown, context: Context, { signal }: { signal: AbortSignal }): Promise<RunReport> {
+  const { trigger, selection } = parseEvent(event);
+  logger.appendKeys({ trigger: trigger.kind });
+  warm ??= wire();
+  let w: Wiring | undefined;
+  try {
+    w = await warm;
+    metrics.addDimension('cadence', w.settings.cadence ?? 'any');
+    const ref = w.settings.configMap ? parseConfigMapRef(w.settings.configMap) : DEFAULT_CONFIGMAP;
+    const loaded = await loadFromConfigMap(w.gateway, ref, w.settings.defaultNamespace);
+    const summary = await runOnce({
+      gateway: w.gateway,
+      config: loaded.config,
+      source: loaded.source,
+      extraNamespaces: loaded.extraNamespaces,
+      selection,
+      deadline: Date.now() + context.getRemainingTimeInMillis() - w.settings.deadlineMarginMs,
+      signal,
+      http: w.http,
+    });
+    const report = reportOf(summary, trigger);
+    recordMetrics(report, { addMetric: (name, unit, value) => { metrics.addMetric(name, MetricUnit[unit], value); } });
+    logger.info('sync run finished', { report });
+    await publish(w, { report }, context);
+    return report;
+  } catch (e) {
+    const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    metrics.addMetric(METRICS.runFailed, MetricUnit.Count, 1);
+    logger.error('sync run failed', { error, trigger });
+    if (w) await publish(w, { trigger, error }, context);
+    await dropWiring();
+    throw e;
+  }
+}
+
+/** Puts the run's one result event; a rejected entry is logged and counted, it does not undo the run. */
+async function publish(w: Wiring, outcome: { report: RunReport } | { trigger: Trigger; error: string }, context: Context): Promise<void> {
+  if (!w.events || !w.settings.eventBusName) return;
+  try {
+    await putEvents(w.events, [resultEntry(w.settings.eventBusName, outcome, context.functionName)]);
+  } catch (e) {
+    metrics.addMetric(METRICS.resultEventFailed, MetricUnit.Count, 1);
+    logger.error('result event not delivered', { error: (e as Error).message });
+  }
+}
+
+/**
+ * @example
+ * ```ts
+ * // Scheduler input, manual invoke and an EventBridge ForceRefresh event all reach this handler:
+ * await handler({ cadence: '1h' }, context);
+ * ```
+ */
+export const handler = middy<unknown, RunReport>({ timeoutEarlyInMillis: 2_000 })
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }))
+  .handler(sync);

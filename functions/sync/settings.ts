@@ -1,0 +1,63 @@
+/** The function's settings, from the environment the stack sets (names in ENV, shared with infra/). */
+import { z } from 'zod';
+import { CLUSTER_AUTH, ENV } from './contract.ts';
+
+const Env = z.object({
+  [ENV.configMap]: z.string().regex(/^[a-z0-9-.]+\/[a-z0-9-.]+$/u, 'expected NAMESPACE/NAME').optional(),
+  [ENV.defaultNamespace]: z.string().min(1).default('default'),
+  [ENV.cadence]: z.string().min(1).optional(),
+  [ENV.clusterAuth]: z.enum([CLUSTER_AUTH.eks, CLUSTER_AUTH.kubeconfigSecret]),
+  [ENV.eksClusterName]: z.string().min(1).optional(),
+  [ENV.eksEndpoint]: z.url().optional(),
+  [ENV.eksCaData]: z.string().min(1).optional(),
+  [ENV.kubeconfigSecretArn]: z.string().min(1).optional(),
+  [ENV.eventBusName]: z.string().min(1).optional(),
+  [ENV.deadlineMarginMs]: z.coerce.number().int().min(0).default(10_000),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+});
+
+export type ClusterAuth =
+  | { readonly mode: 'eks'; readonly clusterName: string; readonly region: string; readonly endpoint?: string | undefined; readonly caData?: string | undefined }
+  | { readonly mode: 'kubeconfig-secret'; readonly secretId: string };
+
+export interface Settings {
+  readonly configMap: string | undefined;
+  readonly defaultNamespace: string;
+  readonly cadence: string | undefined;
+  readonly cluster: ClusterAuth;
+  readonly eventBusName: string | undefined;
+  /** Stop starting new ExternalSecrets this long before Lambda's timeout (time to report). */
+  readonly deadlineMarginMs: number;
+}
+
+/**
+ * @example
+ * ```ts
+ * const settings = readSettings(process.env);
+ * ```
+ */
+export function readSettings(env: NodeJS.ProcessEnv): Settings {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`function environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const e = parsed.data;
+  let cluster: ClusterAuth;
+  if (e[ENV.clusterAuth] === 'eks') {
+    const clusterName = e[ENV.eksClusterName];
+    if (!clusterName) throw new Error(`function environment: ${ENV.clusterAuth}=eks needs ${ENV.eksClusterName}`);
+    cluster = { mode: 'eks', clusterName, region: e.AWS_REGION, endpoint: e[ENV.eksEndpoint], caData: e[ENV.eksCaData] };
+  } else {
+    const secretId = e[ENV.kubeconfigSecretArn];
+    if (!secretId) throw new Error(`function environment: ${ENV.clusterAuth}=kubeconfig-secret needs ${ENV.kubeconfigSecretArn}`);
+    cluster = { mode: 'kubeconfig-secret', secretId };
+  }
+  return {
+    configMap: e[ENV.configMap],
+    defaultNamespace: e[ENV.defaultNamespace],
+    cadence: e[ENV.cadence],
+    cluster,
+    eventBusName: e[ENV.eventBusName],
+    deadlineMarginMs: e[ENV.deadlineMarginMs],
+  };
+}
