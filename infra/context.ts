@@ -1,0 +1,91 @@
+/**
+ * Reads the app's CDK context (`-c key=value`) into stack props, validating the manifests at synth
+ * time: a config error fails synth with the same lines `webhook-secret-sync validate` prints.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type { Node } from 'constructs';
+import { ConfigValidationError, formatIssue } from '../src/config/issues.ts';
+import { planFromCadences, planFromManifests, type CadencePlan } from './cadence-plan.ts';
+import type { WebhookSecretSyncStackProps } from './stack.ts';
+
+/** Context or manifests are wrong: synth stops with this message. */
+export class ContextError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ContextError';
+  }
+}
+
+export const CONTEXT_KEYS = {
+  manifests: 'manifests',
+  cadences: 'cadences',
+  defaultNamespace: 'namespace',
+  eksCluster: 'eksCluster',
+  eksEndpoint: 'eksEndpoint',
+  eksCaData: 'eksCaData',
+  kubernetesGroups: 'kubernetesGroups',
+  createAccessEntry: 'createAccessEntry',
+  kubeconfigSecretArn: 'kubeconfigSecretArn',
+  configMap: 'configMap',
+  timeoutMinutes: 'timeoutMinutes',
+  vpcId: 'vpcId',
+  clusterSecurityGroupId: 'clusterSecurityGroupId',
+} as const;
+
+/**
+ * @example
+ * ```ts
+ * const props = await stackPropsFromContext(app.node); // -c manifests=examples -c eksCluster=prod
+ * ```
+ */
+export async function stackPropsFromContext(node: Node): Promise<WebhookSecretSyncStackProps> {
+  const get = (key: string): string | undefined => {
+    const v: unknown = node.tryGetContext(key);
+    if (v === undefined || v === null || v === '') return undefined;
+    return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+  };
+  const cadences = await cadencesFrom(get(CONTEXT_KEYS.manifests), get(CONTEXT_KEYS.cadences), get(CONTEXT_KEYS.defaultNamespace));
+  const eksCluster = get(CONTEXT_KEYS.eksCluster);
+  const secretArn = get(CONTEXT_KEYS.kubeconfigSecretArn);
+  if (Boolean(eksCluster) === Boolean(secretArn)) {
+    throw new ContextError(`cluster access: give exactly one of -c ${CONTEXT_KEYS.eksCluster}=NAME or -c ${CONTEXT_KEYS.kubeconfigSecretArn}=ARN`);
+  }
+  const timeout = get(CONTEXT_KEYS.timeoutMinutes);
+  const endpoint = get(CONTEXT_KEYS.eksEndpoint);
+  const caData = get(CONTEXT_KEYS.eksCaData);
+  const groups = get(CONTEXT_KEYS.kubernetesGroups);
+  const configMap = get(CONTEXT_KEYS.configMap);
+  const vpcId = get(CONTEXT_KEYS.vpcId);
+  const clusterSg = get(CONTEXT_KEYS.clusterSecurityGroupId);
+  return {
+    cadences,
+    cluster: eksCluster
+      ? {
+        kind: 'eks',
+        clusterName: eksCluster,
+        ...(endpoint ? { endpoint } : {}),
+        ...(caData ? { certificateAuthorityData: caData } : {}),
+        ...(groups ? { kubernetesGroups: groups.split(',') } : {}),
+        createAccessEntry: get(CONTEXT_KEYS.createAccessEntry) !== 'false',
+      }
+      : { kind: 'kubeconfig-secret', secretArn: secretArn ?? '' },
+    ...(configMap ? { configMap } : {}),
+    ...(timeout ? { timeout: Duration.minutes(Number(timeout)) } : {}),
+    ...(vpcId ? { vpcId } : {}),
+    ...(clusterSg ? { clusterSecurityGroupId: clusterSg } : {}),
+  };
+}
+
+async function cadencesFrom(manifests: string | undefined, list: string | undefined, namespace: string | undefined): Promise<CadencePlan[]> {
+  if (manifests && list) throw new ContextError(`give -c ${CONTEXT_KEYS.manifests}=DIR or -c ${CONTEXT_KEYS.cadences}=15m,1h, not both`);
+  if (list) return planFromCadences(list);
+  if (!manifests) throw new ContextError(`no cadences: give -c ${CONTEXT_KEYS.manifests}=DIR (the manifests) or -c ${CONTEXT_KEYS.cadences}=15m,1h`);
+  try {
+    return await planFromManifests(manifests, namespace ?? 'default');
+  } catch (e) {
+    if (e instanceof ConfigValidationError) {
+      throw new ContextError(`-c ${CONTEXT_KEYS.manifests}=${manifests}: ${String(e.issues.length)} configuration error(s):\n${e.issues.map(formatIssue).join('\n')}`, { cause: e });
+    }
+    throw e;
+  }
+}

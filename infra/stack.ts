@@ -1,0 +1,53 @@
+/** The deployable stack: the construct, configured from CDK context (see infra/app.ts). */
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import type { CadencePlan } from './cadence-plan.ts';
+import { WebhookSecretSync, type ClusterAccess } from './webhook-secret-sync.ts';
+
+export type StackClusterSettings =
+  | { readonly kind: 'eks'; readonly clusterName: string; readonly endpoint?: string; readonly certificateAuthorityData?: string; readonly kubernetesGroups?: readonly string[]; readonly createAccessEntry?: boolean }
+  | { readonly kind: 'kubeconfig-secret'; readonly secretArn: string };
+
+export interface WebhookSecretSyncStackProps extends StackProps {
+  readonly cadences: readonly CadencePlan[];
+  readonly cluster: StackClusterSettings;
+  readonly configMap?: string;
+  readonly timeout?: Duration;
+  /** VPC id (looked up) and the EKS cluster security group, for private endpoints. */
+  readonly vpcId?: string;
+  readonly clusterSecurityGroupId?: string;
+}
+
+/**
+ * @example
+ * ```ts
+ * new WebhookSecretSyncStack(app, 'WebhookSecretSync', { cadences, cluster: { kind: 'eks', clusterName: 'prod' } });
+ * ```
+ */
+export class WebhookSecretSyncStack extends Stack {
+  readonly sync: WebhookSecretSync;
+
+  constructor(scope: Construct, id: string, props: WebhookSecretSyncStackProps) {
+    super(scope, id, props);
+    const cluster: ClusterAccess = props.cluster.kind === 'eks'
+      ? { ...props.cluster, kind: 'eks' }
+      : { kind: 'kubeconfig-secret', secret: secretsmanager.Secret.fromSecretCompleteArn(this, 'Kubeconfig', props.cluster.secretArn) };
+    const vpc = props.vpcId
+      ? { vpc: ec2.Vpc.fromLookup(this, 'Vpc', { vpcId: props.vpcId }), ...(props.clusterSecurityGroupId ? { clusterSecurityGroupId: props.clusterSecurityGroupId } : {}) }
+      : undefined;
+    this.sync = new WebhookSecretSync(this, 'Sync', {
+      cadences: props.cadences,
+      cluster,
+      ...(props.configMap ? { configMap: props.configMap } : {}),
+      ...(props.timeout ? { timeout: props.timeout } : {}),
+      ...(vpc ? { vpc } : {}),
+    });
+    for (const [cadence, fn] of this.sync.functions) {
+      new CfnOutput(this, `Function${cadence}`, { value: fn.functionName, description: `sync function for refreshInterval ${cadence}` });
+    }
+    new CfnOutput(this, 'EventBusName', { value: this.sync.eventBus.eventBusName });
+    new CfnOutput(this, 'FailureQueueUrl', { value: this.sync.deadLetterQueue.queueUrl });
+  }
+}

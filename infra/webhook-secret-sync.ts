@@ -1,0 +1,260 @@
+/**
+ * Reusable construct: one sync function and one EventBridge Scheduler schedule per cadence, a
+ * ForceRefresh route to the function that owns each ExternalSecret, a shared failure queue, alarms,
+ * and least-privilege access to the cluster (EKS access entry, or a kubeconfig in Secrets Manager).
+ */
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { CLUSTER_AUTH, ENV, METRICS } from '../functions/sync/contract.ts';
+import type { CadencePlan } from './cadence-plan.ts';
+import { LOCK_FILE, PROJECT_ROOT, SYNC_FUNCTION_BUNDLING, SYNC_FUNCTION_ENTRY } from './bundling.ts';
+import { forceRefreshPatterns } from './force-refresh-pattern.ts';
+
+export type ClusterAccess =
+  | {
+    readonly kind: 'eks';
+    readonly clusterName: string;
+    /** Given together, they spare the function an eks:DescribeCluster call at cold start. */
+    readonly endpoint?: string;
+    readonly certificateAuthorityData?: string;
+    /** Groups of the access entry; bind them with the Roles `webhook-secret-sync rbac --group` prints. */
+    readonly kubernetesGroups?: readonly string[];
+    /** Default true. False when the role's access entry is managed elsewhere (one entry per principal). */
+    readonly createAccessEntry?: boolean;
+  }
+  | { readonly kind: 'kubeconfig-secret'; readonly secret: secretsmanager.ISecret };
+
+export interface VpcPlacement {
+  readonly vpc: ec2.IVpc;
+  readonly subnets?: ec2.SubnetSelection;
+  /** The EKS cluster security group: the function's group is allowed in on 443. */
+  readonly clusterSecurityGroupId?: string;
+}
+
+export interface WebhookSecretSyncProps {
+  readonly cadences: readonly CadencePlan[];
+  readonly cluster: ClusterAccess;
+  /** `NAMESPACE/NAME` of the ConfigMap holding the manifests (default webhook-secret-sync/webhook-secret-sync). */
+  readonly configMap?: string;
+  readonly defaultNamespace?: string;
+  /** Bus for result events and ForceRefresh; default a new bus named `webhook-secret-sync`. */
+  readonly eventBus?: events.IEventBus;
+  /** Default 5 minutes. The run stops starting ExternalSecrets 10 s before it. */
+  readonly timeout?: Duration;
+  readonly memorySize?: number;
+  readonly logRetention?: logs.RetentionDays;
+  readonly vpc?: VpcPlacement;
+  /** Where alarms go (e.g. an SNS action); alarms exist either way. */
+  readonly alarmAction?: cloudwatch.IAlarmAction;
+}
+
+export const DEFAULT_KUBERNETES_GROUP = 'webhook-secret-sync';
+const SERVICE = 'webhook-secret-sync';
+
+/**
+ * @example
+ * ```ts
+ * new WebhookSecretSync(stack, 'Sync', {
+ *   cadences: planFromConfig(config),
+ *   cluster: { kind: 'eks', clusterName: 'prod' },
+ * });
+ * ```
+ */
+export class WebhookSecretSync extends Construct {
+  readonly functions: ReadonlyMap<string, NodejsFunction>;
+  readonly role: iam.Role;
+  readonly eventBus: events.IEventBus;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly securityGroup: ec2.SecurityGroup | undefined;
+
+  constructor(scope: Construct, id: string, props: WebhookSecretSyncProps) {
+    super(scope, id);
+    this.eventBus = props.eventBus ?? new events.EventBus(this, 'Bus', { eventBusName: SERVICE });
+    this.deadLetterQueue = new sqs.Queue(this, 'Failures', {
+      retentionPeriod: Duration.days(14),
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the functions, schedules and rules.' });
+
+    this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: 'webhook-secret-sync functions' });
+    this.eventBus.grantPutEventsTo(this.role);
+    const environment = this.#clusterEnvironment(props.cluster);
+    this.securityGroup = this.#vpcAccess(props.vpc);
+
+    const functions = new Map<string, NodejsFunction>();
+    for (const plan of props.cadences) functions.set(plan.cadence, this.#cadenceFunction(plan, props, environment));
+    this.functions = functions;
+    this.#forceRefreshRules(props.cadences);
+
+    new cloudwatch.Alarm(this, 'FailuresQueued', {
+      alarmDescription: 'webhook-secret-sync: an invocation, schedule or ForceRefresh delivery ended in the failure queue',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(...(props.alarmAction ? [props.alarmAction] : []));
+  }
+
+  #clusterEnvironment(cluster: ClusterAccess): Record<string, string> {
+    if (cluster.kind === 'kubeconfig-secret') {
+      cluster.secret.grantRead(this.role);
+      return { [ENV.clusterAuth]: CLUSTER_AUTH.kubeconfigSecret, [ENV.kubeconfigSecretArn]: cluster.secret.secretArn };
+    }
+    const stack = Stack.of(this);
+    const env: Record<string, string> = { [ENV.clusterAuth]: CLUSTER_AUTH.eks, [ENV.eksClusterName]: cluster.clusterName };
+    if (cluster.endpoint && cluster.certificateAuthorityData) {
+      env[ENV.eksEndpoint] = cluster.endpoint;
+      env[ENV.eksCaData] = cluster.certificateAuthorityData;
+    } else {
+      this.role.addToPolicy(new iam.PolicyStatement({
+        actions: ['eks:DescribeCluster'],
+        resources: [stack.formatArn({ service: 'eks', resource: 'cluster', resourceName: cluster.clusterName })],
+      }));
+    }
+    if (cluster.createAccessEntry ?? true) {
+      // L1 for kubernetesGroups (the L2 AccessEntry has none); one entry per principal per cluster.
+      new eks.CfnAccessEntry(this, 'AccessEntry', {
+        clusterName: cluster.clusterName,
+        principalArn: this.role.roleArn,
+        kubernetesGroups: [...(cluster.kubernetesGroups ?? [DEFAULT_KUBERNETES_GROUP])],
+        type: 'STANDARD',
+      });
+    }
+    return env;
+  }
+
+  #vpcAccess(placement: VpcPlacement | undefined): ec2.SecurityGroup | undefined {
+    if (!placement) return undefined;
+    const sg = new ec2.SecurityGroup(this, 'FunctionSecurityGroup', { vpc: placement.vpc, description: 'webhook-secret-sync functions', allowAllOutbound: true });
+    if (placement.clusterSecurityGroupId) {
+      ec2.SecurityGroup.fromSecurityGroupId(this, 'ClusterSecurityGroup', placement.clusterSecurityGroupId, { mutable: true })
+        .addIngressRule(sg, ec2.Port.tcp(443), 'webhook-secret-sync functions to the EKS API');
+    }
+    this.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+      reason: 'Lambda needs ec2:CreateNetworkInterface and friends on * to place the function in the VPC; this is the policy AWS maintains for exactly that.',
+    });
+    return sg;
+  }
+
+  #cadenceFunction(plan: CadencePlan, props: WebhookSecretSyncProps, clusterEnv: Record<string, string>): NodejsFunction {
+    const id = `Cadence${plan.cadence}`;
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    logGroup.grantWrite(this.role);
+    const fn = new NodejsFunction(this, `${id}Function`, {
+      description: `webhook-secret-sync: ExternalSecrets with refreshInterval ${plan.cadence}, and forced refreshes`,
+      entry: SYNC_FUNCTION_ENTRY,
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: LOCK_FILE,
+      bundling: SYNC_FUNCTION_BUNDLING,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 1024,
+      timeout: props.timeout ?? Duration.minutes(5),
+      role: this.role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      // Runs of one cadence never overlap.
+      reservedConcurrentExecutions: 1,
+      // Only systemic failures throw; retry those once, then park the event in the queue.
+      retryAttempts: 1,
+      maxEventAge: Duration.hours(1),
+      onFailure: new SqsDestination(this.deadLetterQueue),
+      environment: {
+        ...clusterEnv,
+        [ENV.cadence]: plan.cadence,
+        [ENV.configMap]: props.configMap ?? 'webhook-secret-sync/webhook-secret-sync',
+        [ENV.defaultNamespace]: props.defaultNamespace ?? 'default',
+        [ENV.eventBusName]: this.eventBus.eventBusName,
+        POWERTOOLS_METRICS_NAMESPACE: 'WebhookSecretSync',
+        POWERTOOLS_SERVICE_NAME: SERVICE,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      ...(props.vpc && this.securityGroup
+        ? { vpc: props.vpc.vpc, vpcSubnets: props.vpc.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, securityGroups: [this.securityGroup] }
+        : {}),
+    });
+    new scheduler.Schedule(this, `${id}Schedule`, {
+      description: `webhook-secret-sync: refreshInterval ${plan.cadence}`,
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(plan.refreshMs / 60_000)),
+      timeWindow: scheduler.TimeWindow.off(),
+      target: new LambdaInvoke(fn, {
+        input: scheduler.ScheduleTargetInput.fromObject({ cadence: plan.cadence }),
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: 2,
+        maxEventAge: Duration.minutes(Math.max(1, Math.min(plan.refreshMs / 60_000, 60))),
+      }),
+    });
+    // The Scheduler role is a stack singleton; CDK's grantInvoke adds the function's versions (`Arn:*`).
+    const fnLogicalId = Stack.of(this).getLogicalId(fn.node.defaultChild as lambda.CfnFunction);
+    Validations.of(Stack.of(this)).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${fnLogicalId}.Arn>:*]`,
+      reason: 'lambda:InvokeFunction on this one function and its versions/aliases (Arn:*), as CDK grants it; no other function.',
+    });
+    this.#alarms(id, plan, fn, props.alarmAction);
+    return fn;
+  }
+
+  #alarms(id: string, plan: CadencePlan, fn: NodejsFunction, action: cloudwatch.IAlarmAction | undefined): void {
+    const actions = action ? [action] : [];
+    new cloudwatch.Alarm(this, `${id}RunFailed`, {
+      alarmDescription: `webhook-secret-sync ${plan.cadence}: a run failed as a whole (cluster, config or endpoint unreachable)`,
+      metric: fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(...actions);
+    new cloudwatch.Alarm(this, `${id}ExternalSecretsFailed`, {
+      alarmDescription: `webhook-secret-sync ${plan.cadence}: at least one ExternalSecret failed to sync`,
+      metric: new cloudwatch.Metric({
+        namespace: 'WebhookSecretSync',
+        metricName: METRICS.failed,
+        dimensionsMap: { service: SERVICE, cadence: plan.cadence },
+        statistic: 'Sum',
+        period: Duration.minutes(Math.max(5, plan.refreshMs / 60_000)),
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(...actions);
+  }
+
+  /** ForceRefresh events go to the function whose cadence owns the named ExternalSecret; `all` to the shortest cadence. */
+  #forceRefreshRules(cadences: readonly CadencePlan[]): void {
+    cadences.forEach((plan, index) => {
+      const fn = this.functions.get(plan.cadence);
+      if (!fn) return;
+      forceRefreshPatterns(plan, { includeAll: index === 0 }).forEach((eventPattern, n) => {
+        new events.Rule(this, `Cadence${plan.cadence}ForceRefresh${String(n)}`, {
+          description: `webhook-secret-sync: ForceRefresh for ExternalSecrets of cadence ${plan.cadence}`,
+          eventBus: this.eventBus,
+          eventPattern,
+          targets: [new targets.LambdaFunction(fn, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+        });
+      });
+    });
+  }
+}
