@@ -11,6 +11,7 @@ import { ConfigError, UsageError } from '../model/errors.ts';
 import { registerClusterAdminCommands } from './commands/cluster-admin.ts';
 import { registerLocalClusterCommand } from './commands/local-cluster.ts';
 import { registerPlanCommand } from './commands/plan.ts';
+import { registerRefreshCommand } from './commands/refresh.ts';
 import { registerRunCommands } from './commands/run-local.ts';
 import { registerSyncCommand } from './commands/sync.ts';
 import { registerValidateCommand } from './commands/validate.ts';
@@ -37,6 +38,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
   registerValidateCommand(program, setExit);
   registerPlanCommand(program, io, setExit);
   registerSyncCommand(program, io, setExit);
+  registerRefreshCommand(program, io, setExit);
   registerClusterAdminCommands(program, io, setExit);
   registerRunCommands(program, io, setExit);
   registerLocalClusterCommand(program);
