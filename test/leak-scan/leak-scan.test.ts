@@ -20,9 +20,9 @@ function recorded(): Recorded[] {
 describe('secret-leak scan over everything the suite showed users', () => {
   const all = recorded();
 
-  it('saw the material it is meant to scan (CLI output, run summaries, Events, Secret metadata)', () => {
+  it('saw the material it is meant to scan (CLI output, run summaries, Events, Secret metadata, Lambda logs, result events)', () => {
     const labels = new Set(all.map((r) => r.label.split(' ')[0]));
-    for (const kind of ['cli', 'run', 'kubernetes', 'secret']) expect([...labels], `no ${kind} output recorded`).toContain(kind);
+    for (const kind of ['cli', 'run', 'kubernetes', 'secret', 'lambda', 'eventbridge']) expect([...labels], `no ${kind} output recorded`).toContain(kind);
     expect(all.filter((r) => r.label === 'kubernetes event').length).toBeGreaterThan(5);
   });
 

@@ -1,0 +1,141 @@
+/**
+ * The stack's template, asserted on what matters (bundling skipped; the RIE integration test runs
+ * the real bundle). Synth also runs cdk-nag's AwsSolutions pack: a finding would throw.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { buildApp } from '../../../infra/app.ts';
+
+const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kubeconfig-AbCdEf';
+
+function manifestsDir(externalSecrets: { name: string; refreshInterval: string }[], extra = ''): string {
+  const dir = mkdtempSync(join(tmpdir(), 'wss-manifests-'));
+  const store = { apiVersion: 'external-secrets.io/v1', kind: 'SecretStore', metadata: { name: 'store', namespace: 'apps' }, spec: { provider: { webhook: { url: 'https://secrets.example.com/{{ .remoteRef.key }}', result: { jsonPath: '$.value' } } } } };
+  const docs = externalSecrets.map((e) => ({ apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: e.name, namespace: 'apps' }, spec: { refreshInterval: e.refreshInterval, secretStoreRef: { name: 'store' }, data: [{ secretKey: 'k', remoteRef: { key: e.name } }] } }));
+  writeFileSync(join(dir, 'all.yaml'), [store, ...docs].map((d) => stringify(d)).join('---\n') + extra);
+  return dir;
+}
+
+async function synth(context: Record<string, unknown>): Promise<Template> {
+  const { app, stack } = await buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } }));
+  app.synth(); // cdk-nag findings throw here
+  return Template.fromStack(stack);
+}
+
+const TWO_CADENCES = () => manifestsDir([{ name: 'db', refreshInterval: '15m' }, { name: 'api', refreshInterval: '1h' }, { name: 'cache', refreshInterval: '1h' }]);
+
+describe('WebhookSecretSync stack', () => {
+  it.each([
+    ['15m', 'rate(15 minutes)'],
+    ['1h', 'rate(1 hour)'],
+  ])('creates a function and a schedule for cadence %s with %s and the cadence as input', async (cadence, expression) => {
+    // Act
+    const template = await synth({ manifests: TWO_CADENCES(), eksCluster: 'prod' });
+    // Assess
+    const fns = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { WSS_CADENCE: cadence } } } });
+    const [fnId] = Object.keys(fns);
+    expect(Object.keys(fns)).toHaveLength(1);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ WSS_CADENCE: cadence, WSS_CLUSTER_AUTH: 'eks', WSS_EKS_CLUSTER_NAME: 'prod' }) },
+      Runtime: 'nodejs24.x',
+      Handler: 'index.handler',
+      Timeout: 300,
+      ReservedConcurrentExecutions: 1,
+      Architectures: ['arm64'],
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
+    });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: expression,
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+        Input: JSON.stringify({ cadence }),
+        DeadLetterConfig: { Arn: Match.anyValue() },
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }),
+      }),
+    });
+  });
+
+  it('creates no more schedules than distinct refreshIntervals', async () => {
+    const template = await synth({ manifests: TWO_CADENCES(), eksCluster: 'prod' });
+    expect(Object.keys(template.findResources('AWS::Scheduler::Schedule'))).toHaveLength(2);
+    expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toHaveLength(2);
+  });
+
+  it('sends failed async invocations to the failure queue after one retry, and keeps logs for 30 days', async () => {
+    const template = await synth({ cadences: '1h', eksCluster: 'prod' });
+    const queues = Object.keys(template.findResources('AWS::SQS::Queue'));
+    expect(queues).toHaveLength(1);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 1,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queues[0], 'Arn'] } } },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExternalSecretsFailed', Namespace: 'WebhookSecretSync', Dimensions: Match.arrayWith([{ Name: 'cadence', Value: '1h' }]) });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda' });
+  });
+
+  it('EKS: grants eks:DescribeCluster on that cluster only, PutEvents on its bus only, and an access entry with the group', async () => {
+    const template = await synth({ cadences: '1h', eksCluster: 'prod' });
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }).Properties.PolicyDocument.Statement);
+    const actions = statements.flatMap((s) => [s.Action].flat()).sort();
+    expect(actions).toEqual(['eks:DescribeCluster', 'events:PutEvents', 'lambda:InvokeFunction', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage', 'sqs:SendMessage'].sort());
+    expect(JSON.stringify(statements.find((s) => s.Action === 'eks:DescribeCluster')?.Resource)).toContain(':cluster/prod');
+    expect(statements.every((s) => s.Resource !== '*')).toBe(true);
+    template.hasResourceProperties('AWS::EKS::AccessEntry', { ClusterName: 'prod', KubernetesGroups: ['webhook-secret-sync'], Type: 'STANDARD', PrincipalArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Role'), 'Arn'] } });
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+  });
+
+  it('EKS with endpoint and CA given: no DescribeCluster permission, both passed to the function', async () => {
+    const template = await synth({ cadences: '1h', eksCluster: 'prod', eksEndpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com', eksCaData: 'LS0tQ0E=' });
+    expect(JSON.stringify(template.toJSON())).not.toContain('eks:DescribeCluster');
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ WSS_EKS_ENDPOINT: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com', WSS_EKS_CA_DATA: 'LS0tQ0E=' }) } });
+  });
+
+  it('kubeconfig in Secrets Manager: reads that one secret, creates no access entry', async () => {
+    const template = await synth({ cadences: '1h', kubeconfigSecretArn: SECRET_ARN });
+    template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: SECRET_ARN })]) } });
+    template.resourceCountIs('AWS::EKS::AccessEntry', 0);
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ WSS_CLUSTER_AUTH: 'kubeconfig-secret', WSS_KUBECONFIG_SECRET_ARN: SECRET_ARN }) } });
+  });
+
+  it('routes ForceRefresh events by ExternalSecret to the function of its cadence, and {"all":true} to the shortest', async () => {
+    const template = await synth({ manifests: TWO_CADENCES(), eksCluster: 'prod' });
+    const fnOf = (cadence: string) => Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { WSS_CADENCE: cadence } } } }))[0];
+    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: { 'detail-type': ['ForceRefresh'], detail: { externalSecrets: ['apps/db'] } }, Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fnOf('15m'), 'Arn'] }, DeadLetterConfig: Match.anyValue() })] });
+    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: { 'detail-type': ['ForceRefresh'], detail: { externalSecrets: ['apps/api', 'apps/cache'] } }, Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fnOf('1h'), 'Arn'] } })] });
+    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: { detail: { all: [true] } }, Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fnOf('15m'), 'Arn'] } })] });
+  });
+
+  it('fails synth with the same lines `validate` prints when a manifest is invalid', async () => {
+    const dir = manifestsDir([{ name: 'db', refreshInterval: '1h' }], '---\napiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: {name: bad, namespace: apps}\nspec: {secretStoreRef: {name: missing}, data: [{secretKey: k, remoteRef: {key: k}}]}\n');
+    await expect(buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [], manifests: dir, eksCluster: 'prod' } }))).rejects.toThrow(/all\.yaml: document 3 \(ExternalSecret apps\/bad\): .*missing/u);
+  });
+
+  it.each([
+    [{ cadences: '30s', eksCluster: 'prod' }, /whole minutes, at least 1m/u],
+    [{ cadences: '1h' }, /exactly one of -c eksCluster=NAME or -c kubeconfigSecretArn=ARN/u],
+    [{ eksCluster: 'prod' }, /no cadences/u],
+  ])('refuses context %j', async (context, message) => {
+    await expect(buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } }))).rejects.toThrow(message);
+  });
+
+  it('places the functions in a VPC with their own security group, allowed into the cluster on 443', async () => {
+    const { App: CdkApp, Stack } = await import('aws-cdk-lib');
+    const ec2 = await import('aws-cdk-lib/aws-ec2');
+    const { WebhookSecretSync } = await import('../../../infra/webhook-secret-sync.ts');
+    const app = new CdkApp({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Vpc');
+    const vpc = new ec2.Vpc(stack, 'V', { maxAzs: 2, natGateways: 1 });
+    new WebhookSecretSync(stack, 'Sync', { cadences: [{ cadence: '1h', refreshMs: 3_600_000, externalSecrets: [] }], cluster: { kind: 'eks', clusterName: 'prod' }, vpc: { vpc, clusterSecurityGroupId: 'sg-0123456789abcdef0' } });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: { SubnetIds: Match.anyValue(), SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('FunctionSecurityGroup'), 'GroupId'] }] } });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { GroupId: 'sg-0123456789abcdef0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' });
+  });
+});
