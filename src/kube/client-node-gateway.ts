@@ -93,6 +93,13 @@ export class ClientNodeGateway implements KubeGateway {
     return list.items.map(toExisting);
   }
 
+  async listSecretMetadata(namespace: string): Promise<ExistingSecret[]> {
+    const list = await call(`list Secret metadata in ${namespace}`, () =>
+      this.#core.listNamespacedSecret({ namespace }, this.#withHeader('Accept', 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1')));
+    // An empty PartialObjectMetadataList has `items: null`.
+    return (list.items as V1Secret[] | null ?? []).map((s) => ({ ...toExisting(s), type: '' }));
+  }
+
   async getSecret(namespace: string, name: string): Promise<ExistingSecret | undefined> {
     try {
       return toExisting(await call(`get Secret ${namespace}/${name}`, () => this.#core.readNamespacedSecret({ namespace, name }, this.#options)));
@@ -114,7 +121,7 @@ export class ClientNodeGateway implements KubeGateway {
     const res = await call(`apply Secret ${secret.namespace}/${secret.name}`, () =>
       this.#core.patchNamespacedSecretWithHttpInfo(
         { name: secret.name, namespace: secret.namespace, body, fieldManager: FIELD_MANAGER, force: options.force },
-        this.#withContentType(PatchStrategy.ServerSideApply),
+        this.#withHeader('Content-Type', PatchStrategy.ServerSideApply),
       ));
     return res.httpStatusCode === 201 ? 'created' : 'updated';
   }
@@ -128,7 +135,7 @@ export class ClientNodeGateway implements KubeGateway {
     await call(`annotate Secret ${namespace}/${name}`, () =>
       this.#core.patchNamespacedSecret(
         { namespace, name, fieldManager: STATUS_FIELD_MANAGER, body: { metadata: { annotations } } },
-        this.#withContentType(PatchStrategy.MergePatch),
+        this.#withHeader('Content-Type', PatchStrategy.MergePatch),
       ));
   }
 
@@ -170,7 +177,7 @@ export class ClientNodeGateway implements KubeGateway {
           namespace, name, fieldManager: FIELD_MANAGER, force: true,
           body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, annotations: { ...content.annotations } }, data: { ...content.data } },
         },
-        this.#withContentType(PatchStrategy.ServerSideApply),
+        this.#withHeader('Content-Type', PatchStrategy.ServerSideApply),
       ));
   }
 
@@ -188,10 +195,10 @@ export class ClientNodeGateway implements KubeGateway {
     await this.#agent?.close();
   }
 
-  #withContentType(type: string): ConfigurationOptions {
+  #withHeader(name: string, value: string): ConfigurationOptions {
     const header: ObservableMiddleware = {
       pre: (ctx: RequestContext) => {
-        ctx.setHeaderParam('Content-Type', type);
+        ctx.setHeaderParam(name, value);
         return new Observable(Promise.resolve(ctx));
       },
       post: (res: ResponseContext) => new Observable(Promise.resolve(res)),

@@ -51,6 +51,11 @@ export interface ConfigMapData {
 export interface KubeGateway extends ReferenceReader {
   /** Every Secret in the namespace that carries our managed label: one LIST call. */
   listManagedSecrets(namespace: string): Promise<ExistingSecret[]>;
+  /**
+   * Every Secret in the namespace, metadata only (no data is transferred): one LIST call that tells
+   * "missing" from "someone else's Secret" for all new targets at once. `data` is empty, `type` ''.
+   */
+  listSecretMetadata(namespace: string): Promise<ExistingSecret[]>;
   getSecret(namespace: string, name: string): Promise<ExistingSecret | undefined>;
   /** Server-side apply with our field manager; `force` takes fields over from other managers. */
   applySecret(secret: SecretApply, options: { readonly force: boolean }): Promise<'created' | 'updated'>;

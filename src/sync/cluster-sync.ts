@@ -7,7 +7,7 @@ import pLimit from 'p-limit';
 import type { Config, ExternalSecretDef, StoreDef } from '../config/types.ts';
 import { KubeUnreachableError, type ExistingSecret, type KubeGateway } from '../kube/gateway.ts';
 import type { SecretsClient } from '../providers/secrets-client.ts';
-import { computeSecrets, type Computation } from './compute.ts';
+import { computeOne } from './compute.ts';
 import { MANAGED } from './desired-secret.ts';
 import { isDue, type Selection } from './due.ts';
 import { countOutcomes, REASONS, type Outcome, type RunSummary } from './result.ts';
@@ -59,31 +59,56 @@ export async function syncCluster(o: ClusterSyncOptions): Promise<RunSummary> {
     else outcomes.push(outcomeOf(es, 'skipped', REASONS.notDue, d.why));
   }
 
-  // Targets we do not manage yet: one GET each, to tell "missing" from "someone else's Secret".
-  const unknown = due.filter((es) => !state.secrets.has(`${es.namespace}/${es.targetName}`));
-  const limit = pLimit(o.writeConcurrency ?? 8);
-  await Promise.all(unknown.map((es) => limit(async () => {
-    const s = await o.gateway.getSecret(es.namespace, es.targetName).catch(() => undefined);
-    if (s) state.secrets.set(`${es.namespace}/${es.targetName}`, s);
-  })));
-
-  const computed: Computation[] = await computeSecrets(o.config, due, {
-    clientFor: (store) => o.clientFor(store),
-    source: o.source,
-    mayStart: () => o.deadline === undefined || Date.now() < o.deadline,
-  });
+  const targets = resolveTargets(o.gateway, state.secrets);
+  // One pipeline per ExternalSecret: its Secret is written as soon as its data arrives, so fetches
+  // and writes overlap instead of running as two phases.
+  const fetchLimit = pLimit(64);
+  const writeLimit = pLimit(o.writeConcurrency ?? 8);
   const ctx = { gateway: o.gateway, now: runStart };
-  outcomes.push(...(await Promise.all(computed.map((c) =>
-    limit(() => writeResult(c, state.secrets.get(`${c.es.namespace}/${c.es.targetName}`), ctx))))));
+  const deps = { stores: o.config.stores, clientFor: o.clientFor, source: o.source, mayStart: () => o.deadline === undefined || Date.now() < o.deadline };
+  let entriesFetched = 0;
+  outcomes.push(...(await Promise.all(due.map((es) => fetchLimit(async () => {
+    const [c, existing] = await Promise.all([computeOne(es, deps), targets.get(es)]);
+    if (c.kind !== 'not-started') entriesFetched += (es.spec.data?.length ?? 0) + (es.spec.dataFrom?.length ?? 0);
+    return writeLimit(() => writeResult(c, existing, ctx));
+  })))));
 
   if (o.prune ?? true) outcomes.push(...(await pruneOrphans(o, state.secrets.values())));
-  const entriesFetched = computed.reduce((n, c) => n + (c.kind === 'not-started' ? 0 : (c.es.spec.data?.length ?? 0) + (c.es.spec.dataFrom?.length ?? 0)), 0);
   return {
     outcomes,
     counts: countOutcomes(outcomes),
     endpointRequests: o.endpointRequests(),
     entriesFetched,
     durationMs: Date.now() - started,
+  };
+}
+
+/**
+ * The current state of every due target we do not manage yet: one metadata-only LIST per namespace
+ * (instead of a GET per target) tells "missing" from "someone else's Secret"; a full GET only for
+ * Merge targets that exist, whose data we must merge with.
+ */
+function resolveTargets(gateway: KubeGateway, managed: ReadonlyMap<string, ExistingSecret>) {
+  const key = (es: ExternalSecretDef): string => `${es.namespace}/${es.targetName}`;
+  const byNamespace = new Map<string, Promise<Map<string, ExistingSecret> | undefined>>();
+  const metadataOf = (ns: string): Promise<Map<string, ExistingSecret> | undefined> => {
+    let p = byNamespace.get(ns);
+    if (!p) {
+      p = gateway.listSecretMetadata(ns).then((list) => new Map(list.map((s) => [s.name, s])), () => undefined);
+      byNamespace.set(ns, p);
+    }
+    return p;
+  };
+  return {
+    async get(es: ExternalSecretDef): Promise<ExistingSecret | undefined> {
+      const known = managed.get(key(es));
+      if (known) return known;
+      const names = await metadataOf(es.namespace);
+      const meta = names ? names.get(es.targetName) : await gateway.getSecret(es.namespace, es.targetName).catch(() => undefined);
+      if (!meta) return undefined;
+      const merging = es.spec.target.creationPolicy === 'Merge' || es.spec.target.creationPolicy === 'CreateOrMerge';
+      return merging && names ? ((await gateway.getSecret(es.namespace, es.targetName).catch(() => undefined)) ?? meta) : meta;
+    },
   };
 }
 

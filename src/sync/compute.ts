@@ -25,6 +25,28 @@ export interface ComputeOptions {
 }
 
 /**
+ * Computes one ExternalSecret's Secret; failures are results, never exceptions.
+ *
+ * @example
+ * ```ts
+ * const c = await computeOne(es, { stores: config.stores, clientFor, source: 'files' });
+ * ```
+ */
+export async function computeOne(
+  es: ExternalSecretDef,
+  options: Pick<ComputeOptions, 'clientFor' | 'source' | 'mayStart'> & { readonly stores: Config['stores'] },
+): Promise<Computation> {
+  if (options.mayStart && !options.mayStart()) return { es, kind: 'not-started' };
+  try {
+    const fetched = await fetchData(es, options);
+    if (fetched.kind === 'gone') return { es, kind: 'gone', missing: fetched.missing };
+    return { es, kind: 'secret', secret: buildDesiredSecret(es, fetched.data, { source: options.source }), missing: fetched.missing };
+  } catch (e) {
+    return { es, kind: 'failed', error: e instanceof Error ? e : new Error(String(e)) };
+  }
+}
+
+/**
  * @example
  * ```ts
  * const results = await computeSecrets(config, config.externalSecrets, { clientFor, source: 'files' });
@@ -36,19 +58,5 @@ export async function computeSecrets(
   options: ComputeOptions,
 ): Promise<Computation[]> {
   const limit = pLimit(options.concurrency ?? 64);
-  const deps = { stores: config.stores, clientFor: options.clientFor };
-  return Promise.all(
-    selected.map((es) =>
-      limit(async (): Promise<Computation> => {
-        if (options.mayStart && !options.mayStart()) return { es, kind: 'not-started' };
-        try {
-          const fetched = await fetchData(es, deps);
-          if (fetched.kind === 'gone') return { es, kind: 'gone', missing: fetched.missing };
-          return { es, kind: 'secret', secret: buildDesiredSecret(es, fetched.data, { source: options.source }), missing: fetched.missing };
-        } catch (e) {
-          return { es, kind: 'failed', error: e instanceof Error ? e : new Error(String(e)) };
-        }
-      }),
-    ),
-  );
+  return Promise.all(selected.map((es) => limit(() => computeOne(es, { ...options, stores: config.stores }))));
 }

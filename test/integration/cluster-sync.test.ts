@@ -79,6 +79,16 @@ describe('cluster sync', () => {
     expect(connections).toBeLessThanOrEqual(4);
   });
 
+  it('reads the state of new targets with one metadata LIST per namespace, not a GET per target', async () => {
+    endpoint.on('GET', '/secrets/db', { body: { value: 'cnry-pw1' } });
+    const before = (await auditOf(s.identity.user)).length;
+    const summary = await s.sync(s.config(STORE, Array.from({ length: 5 }, (_, i) => one({ target: { name: `n${String(i)}` } }))));
+    const during = (await auditOf(s.identity.user)).slice(before);
+    expect(summary.counts.created).toBe(5);
+    expect(during.filter((e) => e.resource === 'secrets' && e.verb === 'get')).toEqual([]);
+    expect(during.filter((e) => e.resource === 'secrets' && e.verb === 'list')).toHaveLength(2);
+  });
+
   it('updates the Secret when the endpoint value changes, with an Updated event', async () => {
     endpoint.on('GET', '/secrets/db', { body: { value: 'cnry-pw1' } });
     const config = s.config(STORE, [one()]);
