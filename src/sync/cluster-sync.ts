@@ -63,7 +63,7 @@ export async function syncCluster(o: ClusterSyncOptions): Promise<RunSummary> {
   // One pipeline per ExternalSecret: its Secret is written as soon as its data arrives, so fetches
   // and writes overlap instead of running as two phases.
   const fetchLimit = pLimit(64);
-  const writeLimit = pLimit(o.writeConcurrency ?? 8);
+  const writeLimit = pLimit(o.writeConcurrency ?? 16);
   const ctx = { gateway: o.gateway, now: runStart };
   const deps = { stores: o.config.stores, clientFor: o.clientFor, source: o.source, mayStart: () => o.deadline === undefined || Date.now() < o.deadline };
   let entriesFetched = 0;
