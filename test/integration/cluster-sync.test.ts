@@ -89,6 +89,17 @@ describe('cluster sync', () => {
     expect(during.filter((e) => e.resource === 'secrets' && e.verb === 'list')).toHaveLength(2);
   });
 
+  it('starts no new ExternalSecret once the run\'s time budget is spent, and reports those as skipped', async () => {
+    endpoint.on('GET', (r) => r.path.startsWith('/secrets/'), { body: { value: 'cnry-slow' }, delayMs: 300 });
+    const config = s.config(STORE, Array.from({ length: 80 }, (_, i) => ({ data: [{ secretKey: 'v', remoteRef: { key: `k${String(i)}` } }], target: { name: `d${String(i)}` } })));
+    const summary = await runOnce({ gateway: s.gateway, config, source: 'files', selection: {}, deadline: Date.now() + 150 });
+    const skipped = summary.outcomes.filter((o) => o.reason === 'DeadlineReached');
+    expect(skipped.length).toBeGreaterThan(0);
+    expect(summary.counts.created + skipped.length).toBe(80);
+    expect(summary.counts.failed).toBe(0);
+    expect(await s.secret(skipped[0]!.target.split('/')[1]!)).toBeUndefined();
+  });
+
   it('updates the Secret when the endpoint value changes, with an Updated event', async () => {
     endpoint.on('GET', '/secrets/db', { body: { value: 'cnry-pw1' } });
     const config = s.config(STORE, [one()]);
