@@ -14,6 +14,7 @@ interface Case {
   case: string;
   url: string;
   body?: string;
+  method?: string;
   timeout?: string;
   key?: string;
   property?: string;
@@ -21,7 +22,7 @@ interface Case {
   jsonPath?: string;
   response?: string;
   status?: number;
-  want: { path?: string; body?: string; err?: string; result?: string; map?: Record<string, string> };
+  want: { path?: string; method?: string; body?: string; err?: string; result?: string; map?: Record<string, string> };
 }
 
 const U = '/api/getsecret?id={{ .remoteRef.key }}&version={{ .remoteRef.version }}';
@@ -63,7 +64,8 @@ const ourCases: Case[] = [
   { case: 'null becomes an empty value', url: '/z?{{ .remoteRef.key }}', key: 'k', jsonPath: '$.z', response: '{"z": null}', want: { result: '' } },
   { case: 'objects are marshalled with sorted keys', url: '/o?{{ .remoteRef.key }}', key: 'k', jsonPath: '$.o', response: '{"o": {"b": 1, "a": "<x>"}}', want: { result: '{"a":"\\u003cx\\u003e","b":1}' } },
   { case: 'a map rejects arrays', url: '/m?{{ .remoteRef.key }}', key: 'k', jsonPath: '$.list', response: '{"list": [1, 2]}', want: { err: 'wrong type', map: {} } },
-  { case: 'a body is sent on reads with the given method', url: '/p?{{ .remoteRef.key }}', body: '{"id":"{{ .remoteRef.key }}"}', key: 'k', response: 'ok', want: { body: '{"id":"k"}', result: 'ok' } },
+  { case: 'a body is sent on reads with the default GET, as ESO does', url: '/p?{{ .remoteRef.key }}', body: '{"id":"{{ .remoteRef.key }}"}', key: 'k', response: 'ok', want: { method: 'GET', body: '{"id":"k"}', result: 'ok' } },
+  { case: 'a body is sent with the given method', url: '/p?{{ .remoteRef.key }}', body: '{"id":"{{ .remoteRef.key }}"}', method: 'POST', key: 'k', response: 'ok', want: { method: 'POST', body: '{"id":"k"}', result: 'ok' } },
 ];
 
 describe('webhook provider against a real HTTPS endpoint', () => {
@@ -88,7 +90,7 @@ describe('webhook provider against a real HTTPS endpoint', () => {
     if (c.body) webhook.body = c.body;
     if (c.timeout) webhook.timeout = c.timeout;
     if (c.jsonPath) webhook.result = { jsonPath: c.jsonPath };
-    if (c.body) webhook.method = 'POST';
+    if (c.method) webhook.method = c.method;
     let config;
     try {
       config = configFor(endpoint, webhook, [{ data: [{ secretKey: 'x', remoteRef: { key: c.key ?? 'k' } }] }]);
@@ -115,6 +117,7 @@ describe('webhook provider against a real HTTPS endpoint', () => {
     }
     if (c.want.path) expect(endpoint.requests[0]?.path).toBe(c.want.path);
     if (c.want.body !== undefined) expect(endpoint.requests[0]?.body).toBe(c.want.body);
+    if (c.want.method) expect(endpoint.requests[0]?.method).toBe(c.want.method);
   });
 
   it('fails with a connection error naming the cause, not the URL', async () => {

@@ -7,7 +7,10 @@ import { createHash } from 'node:crypto';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { Agent, fetch } from 'undici';
+import { STATUS_CODES } from 'node:http';
+import type { Readable } from 'node:stream';
+// undici's request(), not fetch(): fetch refuses a body on GET, which ESO sends when `body` is set.
+import { Agent, request as undiciRequest } from 'undici';
 import type { EndpointPolicy } from '../../config/types.ts';
 import { WebhookError } from './errors.ts';
 
@@ -41,12 +44,6 @@ export interface UndiciTransportOptions {
   readonly maxRedirects?: number;
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  200: 'OK', 201: 'Created', 204: 'No Content', 301: 'Moved Permanently', 302: 'Found', 304: 'Not Modified',
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 408: 'Request Timeout',
-  429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
 
 /**
  * @example
@@ -92,17 +89,18 @@ export class UndiciTransport implements HttpTransport {
     let url = first;
     try {
       for (let hop = 0; ; hop++) {
-        const res = await fetch(url, {
-          method: request.method,
-          headers: request.headers.map(([k, v]) => [k, v] as [string, string]),
-          body: request.body === undefined || request.body === '' ? undefined : request.body,
-          redirect: 'manual',
+        const res = await undiciRequest(url, {
+          method: request.method as 'GET',
+          // A flat [name, value, ...] list keeps repeated header names, like Go's Header.Add.
+          headers: request.headers.flat(),
+          body: request.body === undefined || request.body === '' ? null : request.body,
           signal: combined,
           dispatcher,
         });
-        const location = res.headers.get('location');
-        if (res.status >= 300 && res.status < 400 && res.status !== 304 && location) {
-          await res.body?.cancel();
+        const status = res.statusCode;
+        const location = headerValue(res.headers.location);
+        if (status >= 300 && status < 400 && status !== 304 && location) {
+          await res.body.dump();
           const next = new URL(location, url);
           if (next.origin !== first.origin) {
             throw new WebhookError(`failed to call endpoint: redirect to another host (${next.host}) refused: credentials are only sent to ${first.host}`);
@@ -113,8 +111,8 @@ export class UndiciTransport implements HttpTransport {
           continue;
         }
         const body = await readCapped(res.body, request.policy.maxResponseBytes);
-        const retryAfter = res.headers.get('retry-after');
-        return { status: res.status, statusText: res.statusText || STATUS_TEXT[res.status] || '', body, headers: retryAfter ? { 'retry-after': retryAfter } : {} };
+        const retryAfter = headerValue(res.headers['retry-after']);
+        return { status, statusText: STATUS_CODES[status] ?? '', body, headers: retryAfter ? { 'retry-after': retryAfter } : {} };
       }
     } catch (e) {
       if (e instanceof WebhookError) throw e;
@@ -201,19 +199,23 @@ function refuseLinkLocal(hostname: string, options: object, callback: LookupCall
   });
 }
 
-async function readCapped(stream: ReadableStream<Uint8Array> | null, max: number): Promise<Buffer> {
-  if (!stream) return Buffer.alloc(0);
-  const chunks: Uint8Array[] = [];
+async function readCapped(stream: Readable, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
-    size += chunk.byteLength;
+    const buf = chunk as Buffer;
+    size += buf.byteLength;
     if (size > max) {
-      await stream.cancel().catch(() => undefined);
+      stream.destroy();
       throw new WebhookError(`failed to read response: body larger than ${String(max)} bytes (the response size cap)`);
     }
-    chunks.push(chunk);
+    chunks.push(buf);
   }
   return Buffer.concat(chunks);
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
 }
 
 /** Names the transport failure (ECONNREFUSED, a certificate error, ...) without echoing the URL. */
