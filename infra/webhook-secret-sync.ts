@@ -184,6 +184,7 @@ export class WebhookSecretSync extends Construct {
       environment: {
         ...clusterEnv,
         [ENV.cadence]: plan.cadence,
+        [ENV.scheduledCadences]: props.cadences.map((c) => c.cadence).join(','),
         [ENV.configMap]: props.configMap ?? 'webhook-secret-sync/webhook-secret-sync',
         [ENV.defaultNamespace]: props.defaultNamespace ?? 'default',
         [ENV.eventBusName]: this.eventBus.eventBusName,

@@ -6,6 +6,7 @@ export const ENV = {
   configMap: 'WSS_CONFIGMAP',
   defaultNamespace: 'WSS_DEFAULT_NAMESPACE',
   cadence: 'WSS_CADENCE',
+  scheduledCadences: 'WSS_SCHEDULED_CADENCES',
   clusterAuth: 'WSS_CLUSTER_AUTH',
   eksClusterName: 'WSS_EKS_CLUSTER_NAME',
   eksEndpoint: 'WSS_EKS_ENDPOINT',

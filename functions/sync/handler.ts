@@ -18,6 +18,7 @@ import type { ClientNodeGateway } from '../../src/kube/client-node-gateway.ts';
 import { UndiciTransport } from '../../src/providers/webhook/transport.ts';
 import { openClusterGateway } from './cluster.ts';
 import { parseEvent, type Trigger } from './event.ts';
+import { ownedSelection } from './owned.ts';
 import { METRICS } from './contract.ts';
 import { recordMetrics, reportOf, resultEntry, type RunReport } from './report.ts';
 import { readSettings, type Settings } from './settings.ts';
@@ -63,7 +64,8 @@ async function sync(event: unknown, context: Context, { signal }: { signal: Abor
       config: loaded.config,
       source: loaded.source,
       extraNamespaces: loaded.extraNamespaces,
-      selection,
+      // Routed events reach every function owning one of the names; a direct invoke is obeyed as given.
+      selection: { ...(trigger.kind === 'force-refresh' ? ownedSelection(selection, loaded.config, w.settings) : selection), scheduledCadences: w.settings.scheduledCadences },
       deadline: Date.now() + context.getRemainingTimeInMillis() - w.settings.deadlineMarginMs,
       signal,
       http: w.http,

@@ -6,6 +6,7 @@ const Env = z.object({
   [ENV.configMap]: z.string().regex(/^[a-z0-9-.]+\/[a-z0-9-.]+$/u, 'expected NAMESPACE/NAME').optional(),
   [ENV.defaultNamespace]: z.string().min(1).default('default'),
   [ENV.cadence]: z.string().min(1).optional(),
+  [ENV.scheduledCadences]: z.string().default(''),
   [ENV.clusterAuth]: z.enum([CLUSTER_AUTH.eks, CLUSTER_AUTH.kubeconfigSecret]),
   [ENV.eksClusterName]: z.string().min(1).optional(),
   [ENV.eksEndpoint]: z.url().optional(),
@@ -24,6 +25,8 @@ export interface Settings {
   readonly configMap: string | undefined;
   readonly defaultNamespace: string;
   readonly cadence: string | undefined;
+  /** Every cadence the stack schedules: their ExternalSecrets are never "overdue" elsewhere. */
+  readonly scheduledCadences: readonly string[];
   readonly cluster: ClusterAuth;
   readonly eventBusName: string | undefined;
   /** Stop starting new ExternalSecrets this long before Lambda's timeout (time to report). */
@@ -56,6 +59,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     configMap: e[ENV.configMap],
     defaultNamespace: e[ENV.defaultNamespace],
     cadence: e[ENV.cadence],
+    scheduledCadences: e[ENV.scheduledCadences].split(',').filter(Boolean),
     cluster,
     eventBusName: e[ENV.eventBusName],
     deadlineMarginMs: e[ENV.deadlineMarginMs],

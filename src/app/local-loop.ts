@@ -29,13 +29,14 @@ export interface LocalLoopOptions {
 export async function runLocalLoop(o: LocalLoopOptions): Promise<void> {
   const http = new UndiciTransport();
   let chain: Promise<void> = Promise.resolve();
+  const scheduled: string[] = [];
   const run = (cadence: string | undefined): Promise<void> => {
     // Runs never overlap: each waits for the previous one, like one reserved Lambda per cadence.
     chain = chain.then(async () => {
       if (o.signal.aborted) return;
       try {
         const loaded = await o.load();
-        const summary = await runOnce({ gateway: o.gateway, http, config: loaded.config, source: loaded.source, extraNamespaces: loaded.extraNamespaces, selection: { cadence }, signal: o.signal });
+        const summary = await runOnce({ gateway: o.gateway, http, config: loaded.config, source: loaded.source, extraNamespaces: loaded.extraNamespaces, selection: { cadence, scheduledCadences: scheduled }, signal: o.signal });
         o.onRun(cadence ?? 'start', summary);
       } catch (e) {
         o.onError(cadence ?? 'start', e as Error);
@@ -48,7 +49,10 @@ export async function runLocalLoop(o: LocalLoopOptions): Promise<void> {
     await run(undefined);
     const cadences = new Map<string, number>();
     for (const es of (await o.load()).config.externalSecrets) if (es.refreshMs > 0) cadences.set(es.cadence, es.refreshMs);
-    for (const [cadence, ms] of cadences) timers.push(setInterval(() => void run(cadence), ms));
+    for (const [cadence, ms] of cadences) {
+      scheduled.push(cadence);
+      timers.push(setInterval(() => void run(cadence), ms));
+    }
     await new Promise<void>((resolve) => {
       if (o.signal.aborted) resolve();
       o.signal.addEventListener('abort', () => { resolve(); }, { once: true });

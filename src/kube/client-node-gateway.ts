@@ -16,7 +16,7 @@ import {
 } from '@kubernetes/client-node';
 import type { AgentOptions } from 'node:https';
 import { Agent } from 'undici';
-import { MANAGED } from '../sync/desired-secret.ts';
+import { MANAGED } from '../model/managed.ts';
 import type { ConfigMapObject, SecretObject } from '../providers/references.ts';
 import {
   KubeApiError,
@@ -131,6 +131,14 @@ export class ClientNodeGateway implements KubeGateway {
       this.#core.deleteNamespacedSecret({ namespace, name, body: { preconditions: precondition } }, this.#options));
   }
 
+  async removeSecretKeys(namespace: string, name: string, keys: readonly string[]): Promise<void> {
+    await call(`remove keys from Secret ${namespace}/${name}`, () =>
+      this.#core.patchNamespacedSecret(
+        { namespace, name, fieldManager: STATUS_FIELD_MANAGER, body: { data: Object.fromEntries(keys.map((k) => [k, null])) } },
+        this.#withHeader('Content-Type', PatchStrategy.MergePatch),
+      ));
+  }
+
   async annotateSecret(namespace: string, name: string, annotations: Readonly<Record<string, string | null>>): Promise<void> {
     await call(`annotate Secret ${namespace}/${name}`, () =>
       this.#core.patchNamespacedSecret(
@@ -235,7 +243,8 @@ async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
       try {
         const status = JSON.parse(String(e.body)) as { reason?: string; message?: string };
         reason = status.reason ?? '';
-        message = status.message ?? '';
+        // A 422 quotes the rejected value (a label templated from a secret, say): keep the field, drop the value.
+        message = (status.message ?? '').replace(/Invalid value: "(?:[^"\\]|\\.)*"/gu, 'Invalid value: <redacted>');
       } catch {
         // 401 has no body
       }

@@ -61,6 +61,8 @@ export interface KubeGateway extends ReferenceReader {
   applySecret(secret: SecretApply, options: { readonly force: boolean }): Promise<'created' | 'updated'>;
   /** Deletes only the exact object we looked at (uid and resourceVersion preconditions). */
   deleteSecret(namespace: string, name: string, precondition: { readonly uid: string; readonly resourceVersion: string }): Promise<void>;
+  /** Removes data keys (merge patch with nulls): keys other writers added to a Secret we own. */
+  removeSecretKeys(namespace: string, name: string, keys: readonly string[]): Promise<void>;
   /** Sets (string) or removes (null) annotations only, with a merge patch; data is untouched. */
   annotateSecret(namespace: string, name: string, annotations: Readonly<Record<string, string | null>>): Promise<void>;
   recordEvent(event: SecretEvent): Promise<void>;

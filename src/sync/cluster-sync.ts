@@ -8,7 +8,7 @@ import type { Config, ExternalSecretDef, StoreDef } from '../config/types.ts';
 import { KubeUnreachableError, type ExistingSecret, type KubeGateway } from '../kube/gateway.ts';
 import type { SecretsClient } from '../providers/secrets-client.ts';
 import { computeOne } from './compute.ts';
-import { MANAGED } from './desired-secret.ts';
+import { MANAGED } from '../model/managed.ts';
 import { isDue, type Selection } from './due.ts';
 import { countOutcomes, REASONS, type Outcome, type RunSummary } from './result.ts';
 import { deleteOwned, writeResult } from './write.ts';
@@ -24,7 +24,10 @@ export interface ClusterSyncOptions {
   readonly source: string;
   /** Namespaces that may still hold our Secrets although no ExternalSecret names them any more. */
   readonly extraNamespaces?: readonly string[];
-  /** Delete Owner Secrets whose ExternalSecret left this source's config (default true). */
+  /**
+   * Delete Owner Secrets whose ExternalSecret left this source's config. Default: on for a
+   * ConfigMap source, off for files (two file sets would otherwise prune each other).
+   */
   readonly prune?: boolean;
   /** Epoch ms after which no new ExternalSecret starts. */
   readonly deadline?: number;
@@ -47,6 +50,12 @@ export async function syncCluster(o: ClusterSyncOptions): Promise<RunSummary> {
   const state = await readState(o.gateway, namespaces);
   const outcomes: Outcome[] = [];
 
+  // A namespace listed only for clean-up that cannot be read must not fail silently.
+  const used = new Set(o.config.externalSecrets.map((es) => es.namespace));
+  for (const [ns, error] of state.errors) {
+    if (!used.has(ns)) outcomes.push({ externalSecret: `(clean-up of namespace ${ns})`, target: `${ns}/*`, cadence: '', result: 'failed', reason: REASONS.updateFailed, message: error });
+  }
+
   const due: ExternalSecretDef[] = [];
   for (const es of o.config.externalSecrets) {
     const listError = state.errors.get(es.namespace);
@@ -68,12 +77,14 @@ export async function syncCluster(o: ClusterSyncOptions): Promise<RunSummary> {
   const deps = { stores: o.config.stores, clientFor: o.clientFor, source: o.source, mayStart: () => o.deadline === undefined || Date.now() < o.deadline };
   let entriesFetched = 0;
   outcomes.push(...(await Promise.all(due.map((es) => fetchLimit(async () => {
-    const [c, existing] = await Promise.all([computeOne(es, deps), targets.get(es)]);
+    const [c, existing] = await Promise.all([computeOne(es, deps), targets.get(es).catch((e: unknown) => e as Error)]);
     if (c.kind !== 'not-started') entriesFetched += (es.spec.data?.length ?? 0) + (es.spec.dataFrom?.length ?? 0);
+    // Without the target's state we cannot tell ours from someone else's: fail, never guess "missing".
+    if (existing instanceof Error) return writeLimit(() => writeResult({ es, kind: 'failed', error: existing }, undefined, ctx));
     return writeLimit(() => writeResult(c, existing, ctx));
   })))));
 
-  if (o.prune ?? true) outcomes.push(...(await pruneOrphans(o, state.secrets.values())));
+  if (o.prune ?? o.source.startsWith('configmap:')) outcomes.push(...(await pruneOrphans(o, state.secrets.values())));
   return {
     outcomes,
     counts: countOutcomes(outcomes),
@@ -103,11 +114,12 @@ function resolveTargets(gateway: KubeGateway, managed: ReadonlyMap<string, Exist
     async get(es: ExternalSecretDef): Promise<ExistingSecret | undefined> {
       const known = managed.get(key(es));
       if (known) return known;
+      // getSecret answers undefined only for a 404; any other failure propagates.
       const names = await metadataOf(es.namespace);
-      const meta = names ? names.get(es.targetName) : await gateway.getSecret(es.namespace, es.targetName).catch(() => undefined);
+      const meta = names ? names.get(es.targetName) : await gateway.getSecret(es.namespace, es.targetName);
       if (!meta) return undefined;
       const merging = es.spec.target.creationPolicy === 'Merge' || es.spec.target.creationPolicy === 'CreateOrMerge';
-      return merging && names ? ((await gateway.getSecret(es.namespace, es.targetName).catch(() => undefined)) ?? meta) : meta;
+      return merging && names ? ((await gateway.getSecret(es.namespace, es.targetName)) ?? meta) : meta;
     },
   };
 }

@@ -11,6 +11,7 @@ import { fetchData } from './fetch-data.ts';
 export type Computation =
   | { readonly es: ExternalSecretDef; readonly kind: 'secret'; readonly secret: DesiredSecret; readonly missing: readonly string[] }
   | { readonly es: ExternalSecretDef; readonly kind: 'gone'; readonly missing: readonly string[] }
+  | { readonly es: ExternalSecretDef; readonly kind: 'retained'; readonly missing: readonly string[] }
   | { readonly es: ExternalSecretDef; readonly kind: 'failed'; readonly error: Error }
   | { readonly es: ExternalSecretDef; readonly kind: 'not-started' };
 
@@ -39,7 +40,7 @@ export async function computeOne(
   if (options.mayStart && !options.mayStart()) return { es, kind: 'not-started' };
   try {
     const fetched = await fetchData(es, options);
-    if (fetched.kind === 'gone') return { es, kind: 'gone', missing: fetched.missing };
+    if (fetched.kind !== 'data') return { es, kind: fetched.kind, missing: fetched.missing };
     return { es, kind: 'secret', secret: buildDesiredSecret(es, fetched.data, { source: options.source }), missing: fetched.missing };
   } catch (e) {
     return { es, kind: 'failed', error: e instanceof Error ? e : new Error(String(e)) };

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { ExternalSecretDef } from '../config/types.ts';
 import { renderTemplate } from '../providers/webhook/template/index.ts';
+import { MANAGED } from '../model/managed.ts';
 import { SyncError } from './errors.ts';
 
 export interface DesiredSecret {
@@ -17,19 +18,6 @@ export interface DesiredSecret {
   readonly immutable: boolean;
 }
 
-/** Our labels and annotations on every Secret we write (no ExternalSecret object exists in the cluster). */
-export const MANAGED = {
-  label: 'webhook-secret-sync.io/managed',
-  externalSecretLabel: 'webhook-secret-sync.io/external-secret',
-  externalSecretAnnotation: 'webhook-secret-sync.io/external-secret',
-  sourceAnnotation: 'webhook-secret-sync.io/source',
-  dataHashAnnotation: 'webhook-secret-sync.io/data-hash',
-  specHashAnnotation: 'webhook-secret-sync.io/spec-hash',
-  lastSyncAnnotation: 'webhook-secret-sync.io/last-sync',
-  cadenceAnnotation: 'webhook-secret-sync.io/cadence',
-  creationPolicyAnnotation: 'webhook-secret-sync.io/creation-policy',
-  lastErrorAnnotation: 'webhook-secret-sync.io/last-error',
-} as const;
 
 /**
  * Builds the Secret an ExternalSecret describes from the provider data.

@@ -6,7 +6,8 @@
 import type { ExternalSecretDef } from '../config/types.ts';
 import type { ExistingSecret } from '../kube/gateway.ts';
 import { formatDuration } from '../model/duration.ts';
-import { dataHash, MANAGED } from './desired-secret.ts';
+import { dataHash } from './desired-secret.ts';
+import { MANAGED } from '../model/managed.ts';
 
 export interface Selection {
   /** The cadence this run serves (`1h`); ExternalSecrets with that refreshInterval are due. */
@@ -15,6 +16,12 @@ export interface Selection {
   readonly externalSecrets?: readonly string[] | undefined;
   /** Force every ExternalSecret. */
   readonly all?: boolean | undefined;
+  /**
+   * Cadences that have a schedule of their own (the deployed functions, the `run --local` timers).
+   * Their ExternalSecrets are refreshed by that schedule only; the "overdue" rule serves the others.
+   * Unset (a one-off CLI run): every overdue ExternalSecret is synced.
+   */
+  readonly scheduledCadences?: readonly string[] | undefined;
 }
 
 export type Due = { readonly due: true; readonly why: string } | { readonly due: false; readonly why: string };
@@ -34,17 +41,19 @@ export function isDue(es: ExternalSecretDef, existing: ExistingSecret | undefine
   }
   const ours = existing?.annotations[MANAGED.externalSecretAnnotation] === id;
   if (!existing || !ours) return { due: true, why: 'target Secret missing or not yet managed' };
+  // ESO resyncs an invalid target whatever the refreshPolicy; for Orphan targets it never checks.
+  const owner = existing.annotations[MANAGED.creationPolicyAnnotation] === 'Owner';
+  if (owner && existing.annotations[MANAGED.dataHashAnnotation] !== dataHash(existing.data)) {
+    return { due: true, why: 'Secret data drifted from what was synced' };
+  }
   const policy = es.spec.refreshPolicy ?? 'Periodic';
   const specChanged = existing.annotations[MANAGED.specHashAnnotation] !== es.specHash;
   if (policy === 'CreatedOnce') return { due: false, why: 'refreshPolicy CreatedOnce: already created' };
   if (policy === 'OnChange') return specChanged ? { due: true, why: 'ExternalSecret changed' } : { due: false, why: 'refreshPolicy OnChange: unchanged' };
   if (specChanged) return { due: true, why: 'ExternalSecret changed' };
-  const ownsAllData = existing.annotations[MANAGED.creationPolicyAnnotation] === 'Owner' || existing.annotations[MANAGED.creationPolicyAnnotation] === 'Orphan';
-  if (ownsAllData && existing.annotations[MANAGED.dataHashAnnotation] !== dataHash(existing.data)) {
-    return { due: true, why: 'Secret data drifted from what was synced' };
-  }
   if (es.refreshMs <= 0) return { due: false, why: 'refreshInterval 0: no periodic refresh' };
   if (selection.cadence === es.cadence) return { due: true, why: `cadence ${es.cadence}` };
+  if (selection.scheduledCadences?.includes(es.cadence)) return { due: false, why: `served by the ${es.cadence} schedule` };
   const last = Date.parse(existing.annotations[MANAGED.lastSyncAnnotation] ?? '');
   if (Number.isNaN(last)) return { due: true, why: 'no recorded last sync' };
   const age = now - last;

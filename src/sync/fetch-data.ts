@@ -19,7 +19,9 @@ export interface FetchDeps {
 export type FetchedData =
   | { readonly kind: 'data'; readonly data: Record<string, Buffer>; readonly missing: readonly string[] }
   /** deletionPolicy=Delete and the provider has none of it. */
-  | { readonly kind: 'gone'; readonly missing: readonly string[] };
+  | { readonly kind: 'gone'; readonly missing: readonly string[] }
+  /** The provider answered, with nothing in it, and deletionPolicy keeps the Secret as it is. */
+  | { readonly kind: 'retained'; readonly missing: readonly string[] };
 
 type Part = { readonly values: Record<string, Buffer> } | { readonly missing: string };
 
@@ -67,8 +69,9 @@ export async function fetchData(es: ExternalSecretDef, deps: FetchDeps): Promise
     return wrap(where, async () => {
       const client = clientOf(d.sourceRef?.storeRef ?? es.spec.secretStoreRef, where);
       try {
-        const value = await client.getSecret(d.remoteRef, es.namespace);
-        return { values: { [d.secretKey]: decodeValue(value, d.remoteRef.decodingStrategy) } };
+        const value = decodeValue(await client.getSecret(d.remoteRef, es.namespace), d.remoteRef.decodingStrategy);
+        if (d.remoteRef.nullBytePolicy === 'Fail' && value.includes(0)) throw new Error('the value contains a NUL byte and nullBytePolicy is Fail');
+        return { values: { [d.secretKey]: value } };
       } catch (e) {
         return onMissing(e, where);
       }
@@ -84,6 +87,7 @@ export async function fetchData(es: ExternalSecretDef, deps: FetchDeps): Promise
     if ('missing' in part) missing.push(part.missing);
     else Object.assign(data, part.values);
   }
-  if (policy === 'Delete' && missing.length > 0 && Object.keys(data).length === 0) return { kind: 'gone', missing };
+  // ESO: no data at all never blanks a Secret; Delete deletes it, Retain and Merge keep it.
+  if (Object.keys(data).length === 0) return policy === 'Delete' ? { kind: 'gone', missing } : { kind: 'retained', missing };
   return { kind: 'data', data, missing };
 }

@@ -1,7 +1,7 @@
 /** The status table, read from the cluster: what each Secret records about its last sync. */
 import type { Config } from '../config/types.ts';
 import type { ExistingSecret, KubeGateway } from '../kube/gateway.ts';
-import { MANAGED } from './desired-secret.ts';
+import { MANAGED } from '../model/managed.ts';
 
 export interface StatusRow {
   readonly externalSecret: string;

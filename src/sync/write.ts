@@ -5,7 +5,8 @@
 import type { ExternalSecretDef } from '../config/types.ts';
 import { KubeApiError, type ExistingSecret, type KubeGateway } from '../kube/gateway.ts';
 import type { Computation } from './compute.ts';
-import { MANAGED, type DesiredSecret } from './desired-secret.ts';
+import { type DesiredSecret } from './desired-secret.ts';
+import { MANAGED } from '../model/managed.ts';
 import { REASONS, type Outcome } from './result.ts';
 
 export interface WriteContext {
@@ -19,6 +20,7 @@ export async function writeResult(c: Computation, existing: ExistingSecret | und
   try {
     if (c.kind === 'failed') return await recordFailure(es, existing, c.error.message, ctx);
     if (c.kind === 'gone') return await deleteGone(es, existing, ctx);
+    if (c.kind === 'retained') return outcome(es, 'unchanged', REASONS.synced, `secret retained due to DeletionPolicy=${es.spec.target.deletionPolicy}: the provider returned no data`);
     if (c.kind === 'not-started') return outcome(es, 'skipped', REASONS.deadline, 'not started: the run reached its time budget');
     return await applyDesired(es, c.secret, existing, ctx);
   } catch (e) {
@@ -41,7 +43,7 @@ async function applyDesired(es: ExternalSecretDef, desired: DesiredSecret, exist
     return outcome(es, 'skipped', REASONS.secretMissing, 'secret will not be created due to CreationPolicy=Merge');
   }
   const merging = policy === 'Merge' || policy === 'CreateOrMerge';
-  if (existing && upToDate(existing, desired, merging)) {
+  if (existing && upToDate(existing, desired, merging, es.spec.target.template?.type !== undefined)) {
     if (existing.annotations[MANAGED.lastErrorAnnotation] !== undefined) {
       await ctx.gateway.annotateSecret(es.namespace, es.targetName, { [MANAGED.lastErrorAnnotation]: null });
     }
@@ -50,12 +52,13 @@ async function applyDesired(es: ExternalSecretDef, desired: DesiredSecret, exist
   if (existing?.immutable) {
     return recordFailure(es, existing, `could not update secret, target is immutable: unable to update secret ${es.namespace}/${es.targetName}: secret is immutable`, ctx);
   }
+  const explicitType = es.spec.target.template?.type !== undefined;
   const apply = (current: ExistingSecret | undefined) => ctx.gateway.applySecret(
     {
       name: desired.name,
       namespace: desired.namespace,
-      // A merge target keeps its own type; we only add our keys.
-      ...(merging && current ? {} : { type: desired.type }),
+      // An existing Secret keeps its type unless the template sets one (ESO; the type is immutable).
+      ...(current && !explicitType ? {} : { type: desired.type }),
       labels: desired.labels,
       annotations: { ...desired.annotations, [MANAGED.lastSyncAnnotation]: ctx.now.toISOString() },
       data: desired.data,
@@ -64,18 +67,24 @@ async function applyDesired(es: ExternalSecretDef, desired: DesiredSecret, exist
     },
     { force: true },
   );
-  let result: 'created' | 'updated';
-  try {
-    result = await apply(existing);
-  } catch (e) {
-    if (!(e instanceof KubeApiError && e.code === 409 && existing)) throw e;
-    // Another run wrote the Secret after we read it. If that run started after ours, its data is
-    // at least as fresh: keep it. Otherwise apply ours on top of the new version.
-    const fresh = await ctx.gateway.getSecret(es.namespace, es.targetName);
-    const theirs = Date.parse(fresh?.annotations[MANAGED.lastSyncAnnotation] ?? '');
-    if (fresh && theirs >= ctx.now.getTime()) return outcome(es, 'unchanged', REASONS.synced, 'superseded by a concurrent run with fresher data');
-    result = await apply(fresh);
+  let result: 'created' | 'updated' | undefined;
+  let current = existing;
+  for (let attempt = 0; result === undefined; attempt++) {
+    try {
+      result = await apply(current);
+    } catch (e) {
+      if (!(e instanceof KubeApiError && e.code === 409 && current) || attempt >= 3) throw e;
+      // Another run wrote the Secret after we read it. If that run started after ours, its data is
+      // at least as fresh: keep it. Otherwise apply ours on top of the new version.
+      current = await ctx.gateway.getSecret(es.namespace, es.targetName);
+      const theirs = Date.parse(current?.annotations[MANAGED.lastSyncAnnotation] ?? '');
+      if (current && theirs >= ctx.now.getTime()) return outcome(es, 'unchanged', REASONS.synced, 'superseded by a concurrent run with fresher data');
+    }
   }
+  // Owner and Orphan targets hold exactly the ExternalSecret's keys (ESO resets the data); keys
+  // another writer added are not ours under server-side apply, so they are removed explicitly.
+  const foreign = merging || !current ? [] : Object.keys(current.data).filter((k) => !(k in desired.data));
+  if (foreign.length > 0) await ctx.gateway.removeSecretKeys(es.namespace, es.targetName, foreign);
   if (existing?.annotations[MANAGED.lastErrorAnnotation] !== undefined) {
     await ctx.gateway.annotateSecret(es.namespace, es.targetName, { [MANAGED.lastErrorAnnotation]: null });
   }
@@ -133,8 +142,8 @@ async function event(ctx: WriteContext, es: ExternalSecretDef, type: 'Normal' | 
 }
 
 /** True when applying `desired` would change nothing we own (last-sync aside). */
-export function upToDate(existing: ExistingSecret, desired: DesiredSecret, merging: boolean): boolean {
-  if (!merging && existing.type !== desired.type) return false;
+export function upToDate(existing: ExistingSecret, desired: DesiredSecret, merging: boolean, explicitType = true): boolean {
+  if (!merging && explicitType && existing.type !== desired.type) return false;
   if (existing.immutable !== desired.immutable && desired.immutable) return false;
   for (const [k, v] of Object.entries(desired.labels)) if (existing.labels[k] !== v) return false;
   for (const [k, v] of Object.entries(desired.annotations)) if (existing.annotations[k] !== v) return false;

@@ -179,6 +179,40 @@ describe('cluster sync', () => {
     expect((await s.secret('es-0'))?.data).toEqual({ password: 'cnry-vvv' });
   });
 
+  it.each([
+    ['Retain', 'unchanged', { value: 'cnry-kept' }],
+    ['Delete', 'deleted', undefined],
+  ] as const)('an empty answer with deletionPolicy %s never blanks the Secret (result %s)', async (policy, result, data) => {
+    endpoint.on('GET', '/map/m', { body: { value: 'cnry-kept' } });
+    const config = s.config({ url: '/map/{{ .remoteRef.key }}' }, [{ dataFrom: [{ extract: { key: 'm' } }], target: { deletionPolicy: policy } }]);
+    await s.sync(config);
+    endpoint.on('GET', '/map/m', { body: {} });
+    const summary = await s.sync(config, { all: true });
+    expect(summary.outcomes[0]?.result).toBe(result);
+    expect((await s.secret('es-0'))?.data).toEqual(data);
+  });
+
+  it('removes a key someone added to an Owner Secret, then stays quiet', async () => {
+    endpoint.on('GET', '/secrets/db', { body: { value: 'cnry-pw1' } });
+    const config = s.config(STORE, [one()]);
+    await s.sync(config);
+    await admin().core.patchNamespacedSecret({ namespace: s.namespace, name: 'es-0', body: [{ op: 'add', path: '/data/extra', value: Buffer.from('cnry-intruder').toString('base64') }] });
+    const repaired = await s.sync(config, { cadence: '15m' });
+    expect(repaired.outcomes[0]).toMatchObject({ result: 'updated' });
+    expect((await s.secret('es-0'))?.data).toEqual({ password: 'cnry-pw1' });
+    const quiet = await s.sync(config, { cadence: '15m' });
+    expect(quiet.outcomes[0]).toMatchObject({ result: 'skipped', reason: 'NotDue' });
+  });
+
+  it('adopts an existing Secret with Orphan and keeps its type', async () => {
+    await admin().core.createNamespacedSecret({ namespace: s.namespace, body: { metadata: { name: 'tls' }, type: 'kubernetes.io/tls', data: { 'tls.crt': Buffer.from('cnry-crt').toString('base64'), 'tls.key': Buffer.from('cnry-key').toString('base64') } } });
+    endpoint.on('GET', (r) => r.path.startsWith('/secrets/'), (r) => ({ body: { value: `cnry-${r.path.split('/')[2] ?? ''}-new` } }));
+    const config = s.config(STORE, [{ data: [{ secretKey: 'tls.crt', remoteRef: { key: 'crt' } }, { secretKey: 'tls.key', remoteRef: { key: 'key' } }], target: { name: 'tls', creationPolicy: 'Orphan' } }]);
+    const summary = await s.sync(config);
+    expect(summary.outcomes[0]).toMatchObject({ result: 'updated' });
+    expect(await s.secret('tls')).toMatchObject({ type: 'kubernetes.io/tls', data: { 'tls.crt': 'cnry-crt-new', 'tls.key': 'cnry-key-new' } });
+  });
+
   it('creates an immutable Secret and refuses to change it later', async () => {
     endpoint.on('GET', '/secrets/db', { body: { value: 'cnry-v1x' } });
     const config = s.config(STORE, [one({ target: { immutable: true } })]);

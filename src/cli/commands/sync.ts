@@ -24,7 +24,7 @@ interface SyncOptions {
   cadence?: string;
   externalSecret: string[];
   all?: boolean;
-  prune: boolean;
+  prune?: boolean;
 }
 
 /** `sync`: to a cluster (from a ConfigMap or files), or offline with `--dry-run=client`. */
@@ -42,7 +42,8 @@ export function registerSyncCommand(program: Command, io: Io, setExit: (code: nu
     .option('--cadence <duration>', 'sync the ExternalSecrets with this refreshInterval (plus any overdue)')
     .option('--external-secret <ns/name>', 'force this ExternalSecret (repeatable)', (v: string, acc: string[]) => [...acc, v], [])
     .option('--all', 'force every ExternalSecret')
-    .option('--no-prune', 'keep Owner Secrets whose ExternalSecret left the config')
+    .option('--prune', 'delete Owner Secrets whose ExternalSecret left the config (default with --configmap)')
+    .option('--no-prune', 'keep them (default with -f, where another file set may own them)')
     .action(async (opts: SyncOptions) => {
       if (opts.dryRun !== undefined) return dryRun(opts, io, setExit);
       if (opts.filename && opts.configmap) throw new UsageError('use either -f or --configmap, not both');
@@ -57,7 +58,7 @@ export function registerSyncCommand(program: Command, io: Io, setExit: (code: nu
           source: loaded.source,
           extraNamespaces: loaded.extraNamespaces,
           selection: { cadence: opts.cadence, externalSecrets: opts.externalSecret, all: opts.all },
-          prune: opts.prune,
+          ...(opts.prune !== undefined ? { prune: opts.prune } : {}),
         });
         printSummary(summary, opts.output, io);
         setExit(summary.counts.failed > 0 ? EXIT.failed : EXIT.ok);
@@ -97,6 +98,8 @@ async function dryRun(opts: SyncOptions, io: Io, setExit: (code: number) => void
         io.err(`${id}: ${r.error.message}\n`);
       } else if (r.kind === 'gone') {
         io.err(`${id}: the provider no longer has this secret (${r.missing.join(', ')}); deletionPolicy=Delete would delete Secret ${r.es.namespace}/${r.es.targetName}\n`);
+      } else if (r.kind === 'retained') {
+        io.err(`${id}: the provider returned no data; deletionPolicy=${r.es.spec.target.deletionPolicy} keeps Secret ${r.es.namespace}/${r.es.targetName} as it is\n`);
       } else if (r.kind === 'secret') {
         items.push(secretManifest(r.secret));
       }

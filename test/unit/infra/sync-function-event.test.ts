@@ -1,6 +1,8 @@
 /** The sync function's input parsing: the three accepted shapes, and refusals that do not echo the input. */
 import { describe, expect, it } from 'vitest';
 import { InvalidEventError, parseEvent } from '../../../functions/sync/event.ts';
+import { ownedSelection } from '../../../functions/sync/owned.ts';
+import { loadConfig } from '../../../src/config/load.ts';
 
 const envelope = (detail: unknown) => ({ version: '0', id: 'e-1', 'detail-type': 'ForceRefresh', source: 'webhook-secret-sync.cli', account: '1', time: '2026-11-30T00:00:00Z', region: 'eu-west-1', resources: [], detail });
 
@@ -27,5 +29,18 @@ describe('parseEvent', () => {
     expect(run).toThrow(InvalidEventError);
     expect(run).toThrow(message);
     expect(() => run()).not.toThrow(/cnry-/u);
+  });
+});
+
+describe('ownedSelection (ForceRefresh fan-out)', () => {
+  const text = (name: string, interval: string) => `apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: { name: ${name}, namespace: apps }\nspec:\n  refreshInterval: ${interval}\n  secretStoreRef: { name: s }\n  data: [{ secretKey: k, remoteRef: { key: k } }]\n`;
+  const store = 'apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata: { name: s, namespace: apps }\nspec: { provider: { webhook: { url: "https://x.test/{{ .remoteRef.key }}" } } }\n';
+  const config = loadConfig([{ source: 't.yaml', text: [store, text('db', '1h'), text('api', '15m'), text('once', "'0'")].join('---\n') }]);
+  it.each([
+    ['1h', ['apps/db']],
+    ['15m', ['apps/api', 'apps/once']],
+  ])('the %s function keeps only the names it owns', (cadence, want) => {
+    const got = ownedSelection({ externalSecrets: ['apps/db', 'apps/api', 'apps/once', 'apps/unknown'] }, config, { cadence, scheduledCadences: ['15m', '1h'] });
+    expect(got.externalSecrets).toEqual(want);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ExternalSecretDef } from '../../../src/config/types.ts';
 import type { ExistingSecret } from '../../../src/kube/gateway.ts';
-import { dataHash, MANAGED } from '../../../src/sync/desired-secret.ts';
+import { MANAGED } from '../../../src/model/managed.ts';
+import { dataHash } from '../../../src/sync/desired-secret.ts';
 import { isDue, type Selection } from '../../../src/sync/due.ts';
 
 const NOW = Date.parse('2026-11-28T12:00:00Z');
@@ -42,6 +43,10 @@ describe('isDue', () => {
     ['OnChange ignores time', es('OnChange'), secret(10 * HOUR), { cadence: '1h' }, false],
     ['OnChange refreshes after a spec change', es('OnChange'), secret(60_000, { [MANAGED.specHashAnnotation]: 'old' }), {}, true],
     ['refreshInterval 0 disables periodic refresh', es('Periodic', 0, '0s'), secret(10 * HOUR), { cadence: '0s' }, false],
+    ['a cadence with its own schedule is not served as overdue by another', es(), secret(2 * HOUR), { cadence: '15m', scheduledCadences: ['15m', '1h'] }, false],
+    ['a cadence without a schedule is served as overdue', es(), secret(2 * HOUR), { cadence: '15m', scheduledCadences: ['15m'] }, true],
+    ['CreatedOnce still repairs drifted data (ESO resyncs an invalid target)', es('CreatedOnce'), secret(60_000, { [MANAGED.dataHashAnnotation]: 'other' }), {}, true],
+    ['Orphan targets are never checked for drift', es('CreatedOnce'), secret(60_000, { [MANAGED.dataHashAnnotation]: 'other', [MANAGED.creationPolicyAnnotation]: 'Orphan' }), {}, false],
     ['--all forces', es('CreatedOnce'), secret(60_000), { all: true }, true],
     ['--external-secret forces that one', es('CreatedOnce'), secret(60_000), { externalSecrets: ['ns/app'] }, true],
     ['--external-secret leaves the others alone', es(), undefined, { externalSecrets: ['ns/other'] }, false],
