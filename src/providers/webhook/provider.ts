@@ -10,7 +10,7 @@ import { WebhookError } from './errors.ts';
 import { queryJsonPath } from './jsonpath.ts';
 import type { RequestCache } from './request-cache.ts';
 import { renderRequest, resolveCa, StoreTemplates, templateData } from './request.ts';
-import { singleValue, toSecretMap } from './values.ts';
+import { jsonParseReason, singleValue, toSecretMap } from './values.ts';
 
 export interface WebhookProviderOptions {
   readonly store: StoreDef;
@@ -45,7 +45,7 @@ export class WebhookProvider implements SecretsClient {
       // Our rule for stores that never use .remoteRef.key (the brief's seed example): the entry
       // picks its field out of the selected object instead of taking the whole object.
       const field = ref.property || ref.key;
-      if (!(field in value)) {
+      if (!Object.hasOwn(value, field)) {
         throw new WebhookError(`the object selected by ${pathText} has no field "${field}" (this store's templates do not use .remoteRef.key, so remoteRef.${ref.property ? 'property' : 'key'} names the field to take)`);
       }
       return Buffer.from(singleValue(value[field]));
@@ -97,7 +97,7 @@ export class WebhookProvider implements SecretsClient {
       return response.json();
     } catch (e) {
       // The parser's message may quote the body; name only the problem.
-      throw new WebhookError(`failed to parse response json: ${jsonProblem(e)}`, { cause: e });
+      throw new WebhookError(`failed to parse response json: ${jsonParseReason(e)}`);
     }
   }
 }
@@ -124,7 +124,3 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function jsonProblem(e: unknown): string {
-  const m = /(Unexpected (?:token|end of JSON input|non-whitespace character)[^,"]*?)(?:,| in JSON| at|$)/u.exec((e as Error).message);
-  return `invalid character: ${m?.[1] ?? 'not valid JSON'}`;
-}

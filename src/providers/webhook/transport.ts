@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { STATUS_CODES } from 'node:http';
 import type { Readable } from 'node:stream';
@@ -159,12 +159,46 @@ export class UndiciTransport implements HttpTransport {
   }
 }
 
-/** 169.254.0.0/16 (IPv4 link-local, cloud metadata), fe80::/10, and AWS's IPv6 metadata address. */
+/** 169.254.0.0/16 (IPv4 link-local, cloud metadata), fe80::/10 and AWS's IPv6 metadata address. */
+const LINK_LOCAL = new BlockList();
+LINK_LOCAL.addSubnet('169.254.0.0', 16, 'ipv4');
+LINK_LOCAL.addSubnet('fe80::', 10, 'ipv6');
+LINK_LOCAL.addAddress('fd00:ec2::254', 'ipv6');
+
+/** True for link-local and metadata addresses, IPv4-mapped (`::ffff:169.254.169.254`, any spelling) and NAT64 forms included. */
 export function isLinkLocal(address: string): boolean {
-  if (isIP(address) === 4) return address.startsWith('169.254.');
-  const a = address.toLowerCase().replace(/^\[|\]$/gu, '');
-  if (a.startsWith('::ffff:')) return isLinkLocal(a.slice(7));
-  return /^fe[89ab]/u.test(a) || a === 'fd00:ec2::254';
+  const a = address.replace(/^\[|\]$/gu, '');
+  const family = isIP(a);
+  if (family === 4) return LINK_LOCAL.check(a, 'ipv4');
+  if (family !== 6) return false;
+  const embedded = embeddedIpv4(a);
+  return LINK_LOCAL.check(a, 'ipv6') || (embedded !== undefined && LINK_LOCAL.check(embedded, 'ipv4'));
+}
+
+/** The IPv4 address inside an IPv4-mapped (::ffff:0:0/96) or NAT64 (64:ff9b::/96) IPv6 address. */
+function embeddedIpv4(v6: string): string | undefined {
+  const groups = expandIpv6(v6);
+  if (!groups) return undefined;
+  const mapped = groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff;
+  const nat64 = groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((g) => g === 0);
+  if (!mapped && !nat64) return undefined;
+  const [hi = 0, lo = 0] = groups.slice(6);
+  return [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff].join('.');
+}
+
+function expandIpv6(v6: string): number[] | undefined {
+  let text = v6.toLowerCase();
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/u.exec(text)?.[1];
+  if (dotted) {
+    const [a = 0, b = 0, c = 0, d = 0] = dotted.split('.').map(Number);
+    text = `${text.slice(0, -dotted.length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const fill = tail === undefined ? 0 : 8 - h.length - t.length;
+  const parts = [...h, ...Array<string>(Math.max(0, fill)).fill('0'), ...t].map((g) => parseInt(g, 16));
+  return parts.length === 8 && parts.every((n) => Number.isInteger(n)) ? parts : undefined;
 }
 
 function checkUrl(url: URL, policy: EndpointPolicy): void {

@@ -210,7 +210,8 @@ export function mapValue(value: unknown): string {
 }
 
 /** JSON.parse's message quotes the input; keep only what locates the problem. */
-function parseReason(error: unknown): string {
+/** Why JSON.parse failed, without quoting the input (V8's message quotes it, and it may be a secret). */
+export function jsonParseReason(error: unknown): string {
   const message = error instanceof Error ? error.message : '';
   if (/end of (?:JSON|data)/i.test(message)) return 'unexpected end of JSON input';
   const position = /at position (\d+)/.exec(message)?.[1];
@@ -237,7 +238,7 @@ export function toSecretMap(value: unknown): Record<string, string> {
       data = JSON.parse(data);
     } catch (error) {
       // No `cause`: JSON.parse's message quotes the (possibly secret) input.
-      throw new ValueError(`failed to parse response json from jsonpath: ${parseReason(error)}`);
+      throw new ValueError(`failed to parse response json from jsonpath: ${jsonParseReason(error)}`);
     }
   }
   if (!isPlainObject(data)) throw new ValueError(`failed to get response (wrong type: ${goTypeName(data)})`);

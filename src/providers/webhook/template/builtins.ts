@@ -1,7 +1,7 @@
 /** Go `text/template` predefined functions (`and`/`or` short-circuit in the executor). */
 import { fixed, variadic, type FuncMap } from './func-spec.ts';
 import { sprintf } from './printf.ts';
-import { formatValue, isMap, isNil, isTrue, NO_VALUE, sprint, sprintln, typeName } from './values.ts';
+import { isMap, isNil, isTrue, NO_VALUE, sprint, sprintln, typeName } from './values.ts';
 
 type Kind = 'bool' | 'number' | 'string' | 'nil' | 'other';
 
@@ -25,7 +25,8 @@ function eq(a: unknown, ...others: unknown[]): boolean {
     if (ka !== kb) {
       if (ka !== 'nil' && kb !== 'nil') throw new Error(BAD_COMPARISON);
     } else if (ka === 'other') {
-      throw new Error(`non-comparable types ${formatValue(a)}: ${typeName(a)}, ${typeName(b)}: ${formatValue(b)}`);
+      // Types only: the values may be secrets.
+      throw new Error(`non-comparable types ${typeName(a)}, ${typeName(b)}`);
     } else {
       truth = ka === 'nil' || a === b;
     }

@@ -1,5 +1,5 @@
 /** Go's `encoding/json` Marshal (sorted keys, HTML escaping) and Unmarshal over the value model. */
-import { goJsonMarshal } from '../values.ts';
+import { goJsonMarshal, jsonParseReason } from '../values.ts';
 import { isMap } from './values.ts';
 
 /** `json.Marshal` (escapeHTML) / `json.MarshalIndent(v, "", indent)`; throws like Go on NaN/Inf. */
@@ -9,6 +9,16 @@ export function marshalJson(v: unknown, options: { escapeHTML?: boolean; indent?
 
 /** `json.Unmarshal` into `interface{}`; keys become own properties (safe for `__proto__`). */
 export function unmarshalJson(s: string): unknown {
+  try {
+    return parseJson(s);
+  } catch (e) {
+    // V8's message quotes the input, which may be a secret: neither it nor the cause is kept.
+    // eslint-disable-next-line preserve-caught-error
+    throw new Error(jsonParseReason(e));
+  }
+}
+
+function parseJson(s: string): unknown {
   return JSON.parse(s, function reviver(this: unknown, _key: string, value: unknown): unknown {
     if (isMap(value) && Object.hasOwn(value, '__proto__')) {
       const copy: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
