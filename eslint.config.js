@@ -42,9 +42,19 @@ export default defineConfig(
         paths: [{ name: '@kubernetes/client-node', message: 'the engine uses the kube gateway interface (src/kube/gateway.ts)' }],
         patterns: [
           { group: outward, message: 'src/ must not import functions/, infra/, test/ or bench/' },
-          { group: ['**/providers/webhook/provider.ts', '**/providers/webhook/transport.ts', '**/kube/client-node*', '**/kube/adapter*'], message: 'the engine depends on interfaces, not adapters; wire adapters in src/app/' },
+          { group: ['**/providers/webhook/provider.ts', '**/providers/webhook/transport.ts', '**/providers/webhook/request*.ts', '**/providers/webhook/retry.ts', '**/kube/client-node*', '**/kube/adapter*'], message: 'the engine depends on interfaces, not adapters; wire adapters in src/app/' },
         ],
       }],
+    },
+  },
+  {
+    // The Kubernetes adapter depends on the model, never on the engine that uses it.
+    files: ['src/kube/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: outward, message: 'src/ must not import functions/, infra/, test/ or bench/' },
+        { group: ['**/sync/**', '**/app/**', '**/cli/**'], message: 'src/kube is an adapter: it may use src/model, not the engine' },
+      ] }],
     },
   },
   {

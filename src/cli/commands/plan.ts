@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { planRun } from '../../sync/plan.ts';
+import { planRun } from '../../providers/webhook/plan.ts';
 import { addManifestOptions, EXIT, loadFromOptions, type Io } from '../context.ts';
 import { table } from '../output.ts';
 
