@@ -7,8 +7,9 @@
 import { z } from 'zod';
 import type { Selection } from '../../src/sync/due.ts';
 import { DETAIL_TYPES } from '../../src/aws/events.ts';
+import { EXTERNAL_SECRET_REF } from '../../src/model/managed.ts';
 
-const EsRef = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/u, 'expected NAMESPACE/NAME');
+const EsRef = z.string().regex(EXTERNAL_SECRET_REF, 'expected NAMESPACE/NAME');
 const Cadence = z.string().regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/u, 'expected a duration like 15m or 1h');
 
 const Scheduled = z.strictObject({ cadence: Cadence, executionId: z.string().optional(), scheduledTime: z.string().optional() });

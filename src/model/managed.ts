@@ -11,3 +11,6 @@ export const MANAGED = {
   creationPolicyAnnotation: 'webhook-secret-sync.io/creation-policy',
   lastErrorAnnotation: 'webhook-secret-sync.io/last-error',
 } as const;
+
+/** `NAMESPACE/NAME` of an ExternalSecret (DNS-1123 names), as the CLI and the function accept it. */
+export const EXTERNAL_SECRET_REF = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/u;

@@ -5,12 +5,13 @@
  */
 import pLimit from 'p-limit';
 import type { Config, ExternalSecretDef, StoreDef } from '../config/types.ts';
-import { KubeUnreachableError, type ExistingSecret, type KubeGateway } from '../kube/gateway.ts';
+import type { ExistingSecret, KubeGateway } from '../kube/gateway.ts';
 import type { SecretsClient } from '../providers/secrets-client.ts';
 import { computeOne } from './compute.ts';
 import { MANAGED } from '../model/managed.ts';
 import { isDue, type Selection } from './due.ts';
 import { countOutcomes, REASONS, type Outcome, type RunSummary } from './result.ts';
+import { readManagedState } from './state.ts';
 import { deleteOwned, writeResult } from './write.ts';
 
 export interface ClusterSyncOptions {
@@ -47,7 +48,7 @@ export async function syncCluster(o: ClusterSyncOptions): Promise<RunSummary> {
   // Written as last-sync: the data is as fresh as the moment this run began fetching.
   const runStart = now();
   const namespaces = [...new Set([...o.config.externalSecrets.map((es) => es.namespace), ...(o.extraNamespaces ?? [])])].sort();
-  const state = await readState(o.gateway, namespaces);
+  const state = await readManagedState(o.gateway, namespaces);
   const outcomes: Outcome[] = [];
 
   // A namespace listed only for clean-up that cannot be read must not fail silently.
@@ -122,22 +123,6 @@ function resolveTargets(gateway: KubeGateway, managed: ReadonlyMap<string, Exist
       return merging && names ? ((await gateway.getSecret(es.namespace, es.targetName)) ?? meta) : meta;
     },
   };
-}
-
-async function readState(gateway: KubeGateway, namespaces: readonly string[]) {
-  const secrets = new Map<string, ExistingSecret>();
-  const errors = new Map<string, string>();
-  let unreachable: KubeUnreachableError | undefined;
-  await Promise.all(namespaces.map(async (ns) => {
-    try {
-      for (const s of await gateway.listManagedSecrets(ns)) secrets.set(`${s.namespace}/${s.name}`, s);
-    } catch (e) {
-      if (e instanceof KubeUnreachableError) unreachable = e;
-      errors.set(ns, (e as Error).message);
-    }
-  }));
-  if (unreachable && errors.size === namespaces.length) throw unreachable;
-  return { secrets, errors };
 }
 
 async function pruneOrphans(o: ClusterSyncOptions, existing: Iterable<ExistingSecret>): Promise<Outcome[]> {

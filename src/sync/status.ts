@@ -1,7 +1,8 @@
 /** The status table, read from the cluster: what each Secret records about its last sync. */
 import type { Config } from '../config/types.ts';
-import type { ExistingSecret, KubeGateway } from '../kube/gateway.ts';
+import type { KubeGateway } from '../kube/gateway.ts';
 import { MANAGED } from '../model/managed.ts';
+import { readManagedState } from './state.ts';
 
 export interface StatusRow {
   readonly externalSecret: string;
@@ -15,15 +16,7 @@ export interface StatusRow {
 /** One LIST per namespace, then a row per ExternalSecret. */
 export async function statusRows(config: Config, gateway: KubeGateway): Promise<StatusRow[]> {
   const namespaces = [...new Set(config.externalSecrets.map((es) => es.namespace))];
-  const secrets = new Map<string, ExistingSecret>();
-  const errors = new Map<string, string>();
-  await Promise.all(namespaces.map(async (ns) => {
-    try {
-      for (const s of await gateway.listManagedSecrets(ns)) secrets.set(`${s.namespace}/${s.name}`, s);
-    } catch (e) {
-      errors.set(ns, (e as Error).message);
-    }
-  }));
+  const { secrets, errors } = await readManagedState(gateway, namespaces);
   return config.externalSecrets.map((es): StatusRow => {
     const id = `${es.namespace}/${es.name}`;
     const base = { externalSecret: id, target: `${es.namespace}/${es.targetName}`, cadence: es.cadence };

@@ -11,6 +11,7 @@ import { FunctionError, invokeFunction } from '../../aws/invoke-function.ts';
 import { UsageError } from '../../model/errors.ts';
 import { EXIT, type Io } from '../context.ts';
 import { table } from '../output.ts';
+import { EXTERNAL_SECRET_REF } from '../../model/managed.ts';
 
 interface RefreshOptions {
   async?: boolean;
@@ -31,7 +32,6 @@ interface ReportLike {
 }
 interface Item { externalSecret: string; target: string; result: string; reason: string; message: string }
 
-const REF = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/u;
 
 /**
  * @example
@@ -75,7 +75,7 @@ function detailOf(refs: readonly string[], all: boolean | undefined): ForceRefre
   if (all && refs.length > 0) throw new UsageError('refresh: give NAMESPACE/NAME arguments or --all, not both');
   if (all) return { all: true };
   if (refs.length === 0) throw new UsageError('refresh: give at least one NAMESPACE/NAME (or --all)');
-  const bad = refs.find((r) => !REF.test(r));
+  const bad = refs.find((r) => !EXTERNAL_SECRET_REF.test(r));
   if (bad !== undefined) throw new UsageError(`refresh: ${bad}: expected NAMESPACE/NAME of an ExternalSecret`);
   return { externalSecrets: [...new Set(refs)] };
 }
