@@ -2,6 +2,7 @@
 import type { StoreRef } from '../model/manifests.ts';
 import type { IssueSink } from './issues.ts';
 import type { Config, ExternalSecretDef, StoreDef } from './types.ts';
+import { compileGoRegexp } from '../providers/webhook/template/index.ts';
 
 /** Every store reference an ExternalSecret makes, with the field path that makes it. */
 export function storeRefsOf(es: ExternalSecretDef): { path: string; ref: StoreRef }[] {
@@ -56,7 +57,7 @@ function clusterStoreAllows(store: StoreDef, namespace: string): boolean {
   const labels: Record<string, string> = { 'kubernetes.io/metadata.name': namespace };
   return store.conditions.some((c) => {
     if (c.namespaces?.includes(namespace)) return true;
-    if (c.namespaceRegexes?.some((r) => new RegExp(r, 'u').test(namespace))) return true;
+    if (c.namespaceRegexes?.some((r) => matchesGo(r, namespace))) return true;
     const sel = c.namespaceSelector;
     if (!sel) return false;
     const byLabels = Object.entries(sel.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
@@ -72,6 +73,13 @@ function clusterStoreAllows(store: StoreDef, namespace: string): boolean {
     });
     return byLabels && byExpr;
   });
+}
+
+/** Go `regexp.MatchString` (unanchored), compiled once and cached, the dialect ESO uses here too. */
+function matchesGo(pattern: string, text: string): boolean {
+  const re = compileGoRegexp(pattern);
+  re.lastIndex = 0; // the cached RegExp is global
+  return re.test(text);
 }
 
 /** Records issues for unresolvable references and duplicates; mutates nothing. */

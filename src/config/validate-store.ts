@@ -1,7 +1,7 @@
 /** SecretStore / ClusterSecretStore documents -> StoreDef, with every problem reported. */
 import { parseGoDuration } from '../model/duration.ts';
 import { SecretStoreSpec, WebhookProviderSpec } from '../model/manifests.ts';
-import { parseTemplate } from '../providers/webhook/template/index.ts';
+import { compileGoRegexp, parseTemplate } from '../providers/webhook/template/index.ts';
 import type { IssueSink } from './issues.ts';
 import { DEFAULT_POLICY, POLICY_ANNOTATIONS, type EndpointPolicy, type Origin, type StoreDef, type StoreKind } from './types.ts';
 
@@ -75,7 +75,7 @@ export function validateStore(doc: StoreDocument, sink: IssueSink): StoreDef | u
     for (const [ci, c] of (spec.data.conditions ?? []).entries()) {
       for (const [ri, r] of (c.namespaceRegexes ?? []).entries()) {
         try {
-          new RegExp(r, 'u');
+          compileGoRegexp(r);
         } catch {
           add(`spec.conditions[${String(ci)}].namespaceRegexes[${String(ri)}]`, `invalid regular expression "${r}"`);
         }

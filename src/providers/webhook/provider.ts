@@ -10,7 +10,7 @@ import { WebhookError } from './errors.ts';
 import { queryJsonPath } from './jsonpath.ts';
 import type { RequestCache } from './request-cache.ts';
 import { renderRequest, resolveCa, StoreTemplates, templateData } from './request.ts';
-import { jsonParseReason, singleValue, toSecretMap } from './values.ts';
+import { firstElement, jsonParseReason, singleValue, toSecretMap } from './values.ts';
 
 export interface WebhookProviderOptions {
   readonly store: StoreDef;
@@ -40,7 +40,7 @@ export class WebhookProvider implements SecretsClient {
     const { response, data } = await this.#call(ref, namespace);
     const pathText = this.#templates.jsonPath ? this.#render(this.#templates.jsonPath, data.raw) : '';
     if (pathText === '') return response.body;
-    const value = pickValue(this.#jsonOf(response), pathText);
+    const value = firstElement(query(this.#jsonOf(response), pathText));
     if (!this.#templates.usesRemoteRef && isPlainObject(value)) {
       // Our rule for stores that never use .remoteRef.key (the brief's seed example): the entry
       // picks its field out of the selected object instead of taking the whole object.
@@ -110,15 +110,6 @@ function query(json: unknown, path: string): unknown {
   }
 }
 
-/** ESO's first-element rule: arrays give their first element, recursively; [] is an error. */
-function pickValue(json: unknown, path: string): unknown {
-  let value = query(json, path);
-  while (Array.isArray(value)) {
-    if (value.length === 0) throw new WebhookError("filter worked but didn't get any result");
-    value = value[0];
-  }
-  return value;
-}
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

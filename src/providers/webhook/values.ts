@@ -155,13 +155,25 @@ function guarded<T>(convert: () => T): T {
   }
 }
 
-function extractSecretData(result: unknown): string {
+/**
+ * ESO's first-element rule (backwards compatibility): a list means its first element, recursively.
+ *
+ * @example
+ * ```ts
+ * firstElement([[{ a: 1 }]]); // { a: 1 }
+ * ```
+ */
+export function firstElement(result: unknown): unknown {
   let value = result;
-  // Backwards compatibility in ESO: a list means "its first element", recursively.
   while (Array.isArray(value)) {
     if (value.length === 0) throw new ValueError("filter worked but didn't get any result");
     value = value[0];
   }
+  return value;
+}
+
+function extractSecretData(result: unknown): string {
+  const value = firstElement(result);
   if (value === null || value === undefined) return '';
   switch (typeof value) {
     case 'string': return value;
