@@ -2,7 +2,7 @@
 import type { StoreRef } from '../model/manifests.ts';
 import type { IssueSink } from './issues.ts';
 import type { Config, ExternalSecretDef, StoreDef } from './types.ts';
-import { compileGoRegexp } from '../providers/webhook/template/index.ts';
+import { compileGoRegexp } from '../template/index.ts';
 
 /** Every store reference an ExternalSecret makes, with the field path that makes it. */
 export function storeRefsOf(es: ExternalSecretDef): { path: string; ref: StoreRef }[] {

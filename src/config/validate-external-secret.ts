@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { formatDuration, parseGoDuration } from '../model/duration.ts';
 import { ExternalSecretSpec } from '../model/manifests.ts';
 import type { IssueSink } from './issues.ts';
-import { compileGoRegexp } from '../providers/webhook/template/index.ts';
+import { compileGoRegexp } from '../template/index.ts';
 import { checkTemplate } from './validate-store.ts';
 import type { ExternalSecretDef, Origin } from './types.ts';
 

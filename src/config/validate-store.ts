@@ -1,7 +1,7 @@
 /** SecretStore / ClusterSecretStore documents -> StoreDef, with every problem reported. */
 import { parseGoDuration } from '../model/duration.ts';
 import { SecretStoreSpec, WebhookProviderSpec } from '../model/manifests.ts';
-import { compileGoRegexp, parseTemplate } from '../providers/webhook/template/index.ts';
+import { compileGoRegexp, parseTemplate } from '../template/index.ts';
 import type { IssueSink } from './issues.ts';
 import { DEFAULT_POLICY, POLICY_ANNOTATIONS, type EndpointPolicy, type Origin, type StoreDef, type StoreKind } from './types.ts';
 

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ExternalSecretDef } from '../config/types.ts';
-import { renderTemplate } from '../providers/webhook/template/index.ts';
+import { renderTemplate } from '../template/index.ts';
 import { MANAGED } from '../model/managed.ts';
 import { SyncError } from './errors.ts';
 

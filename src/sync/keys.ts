@@ -1,6 +1,6 @@
 /** ESO's key handling for dataFrom: rewrite, conversionStrategy, validation; and decodingStrategy. */
 import type { Rewrite } from '../model/manifests.ts';
-import { compileGoRegexp, goReplaceAll, renderTemplate } from '../providers/webhook/template/index.ts';
+import { compileGoRegexp, goReplaceAll, renderTemplate } from '../template/index.ts';
 
 const VALID_KEY = /^[-._a-zA-Z0-9]+$/u;
 

@@ -6,7 +6,7 @@
 import type { StoreDef } from '../../config/types.ts';
 import type { ReferenceReader } from '../references.ts';
 import { WebhookError } from './errors.ts';
-import { parseTemplate, type CompiledTemplate } from './template/index.ts';
+import { parseTemplate, type CompiledTemplate } from '../../template/index.ts';
 import type { WebhookRequest } from './transport.ts';
 
 /** The remoteRef fields a read exposes to templates. */

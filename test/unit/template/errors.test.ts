@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTemplate, renderTemplate, TemplateError } from '../../../src/providers/webhook/template/index.ts';
+import { parseTemplate, renderTemplate, TemplateError } from '../../../src/template/index.ts';
 import { WebhookSecretSyncError } from '../../../src/model/errors.ts';
 
 function errorOf(fn: () => unknown): TemplateError {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderTemplate } from '../../../src/providers/webhook/template/index.ts';
+import { renderTemplate } from '../../../src/template/index.ts';
 
 describe('template errors never quote data', () => {
   it.each([

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseTemplate, renderTemplate, TemplateError } from '../../../src/providers/webhook/template/index.ts';
+import { parseTemplate, renderTemplate, TemplateError } from '../../../src/template/index.ts';
 
 const FRAGMENTS = [
   '{{', '}}', '{{-', '-}}', ' ', '.', '.a', '.a.b', '$', '$x', ':=', '=', '|', '(', ')', '"s"', '`r`', "'c'", '1', '-2.5',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTemplate } from '../../../src/providers/webhook/template/index.ts';
+import { parseTemplate } from '../../../src/template/index.ts';
 
 describe('CompiledTemplate.references', () => {
   it.each([

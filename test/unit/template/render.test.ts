@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTemplate, renderTemplate } from '../../../src/providers/webhook/template/index.ts';
+import { parseTemplate, renderTemplate } from '../../../src/template/index.ts';
 
 const remoteRef = { remoteRef: { key: 'db/password', version: '', property: 'pw' } };
 

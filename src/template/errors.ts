@@ -1,4 +1,4 @@
-import { WebhookSecretSyncError } from '../../../model/errors.ts';
+import { WebhookSecretSyncError } from '../model/errors.ts';
 
 /**
  * A template failed to parse or execute. The message follows Go's `text/template` wording, e.g.

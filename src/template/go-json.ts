@@ -1,5 +1,5 @@
 /** Go's `encoding/json` Marshal (sorted keys, HTML escaping) and Unmarshal over the value model. */
-import { goJsonMarshal, jsonParseReason } from '../values.ts';
+import { goJsonMarshal, jsonParseReason } from '../providers/webhook/values.ts';
 import { isMap } from './values.ts';
 
 /** `json.Marshal` (escapeHTML) / `json.MarshalIndent(v, "", indent)`; throws like Go on NaN/Inf. */
