@@ -1,7 +1,7 @@
 /** Turns YAML text (files or ConfigMap data) into raw documents, each tagged with where it came from. */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Composer, LineCounter, Parser } from 'yaml';
+import { Composer, isScalar, LineCounter, Parser, type Document } from 'yaml';
 import type { IssueSink } from './issues.ts';
 import type { Origin } from './types.ts';
 
@@ -14,6 +14,14 @@ export interface ManifestSource {
 export interface RawDocument {
   readonly origin: Origin;
   readonly value: unknown;
+}
+
+/** A document whose YAML is broken: what could still be read of it, for a located report. */
+export interface BrokenDocument {
+  readonly origin: Origin;
+  /** kind, metadata and spec fields readable despite the syntax errors (see `hints.ts`). */
+  readonly partial: unknown;
+  readonly messages: readonly string[];
 }
 
 // From directories only YAML is read (an example directory may hold a sample JSON response);
@@ -60,8 +68,12 @@ export function configMapSources(
     .map((key) => ({ source: `configmap ${ref.namespace}/${ref.name} key ${key}`, text: data[key] ?? '' }));
 }
 
-/** Splits each source into documents; YAML syntax errors become issues with line and column. */
-export function parseDocuments(sources: readonly ManifestSource[], sink: IssueSink): RawDocument[] {
+/**
+ * Splits each source into documents; YAML syntax errors become issues with line and column. A
+ * syntax error fails only its own document; when `broken` is given, each such document is also
+ * listed there with what could still be read of it.
+ */
+export function parseDocuments(sources: readonly ManifestSource[], sink: IssueSink, broken?: BrokenDocument[]): RawDocument[] {
   const out: RawDocument[] = [];
   for (const src of sources) {
     // Streamed document by document: each syntax tree is dropped once converted, which halves the
@@ -71,11 +83,15 @@ export function parseDocuments(sources: readonly ManifestSource[], sink: IssueSi
     let index = 0;
     for (const doc of composer.compose(new Parser(lines.addNewLine).parse(src.text), true, src.text.length)) {
       const origin = { source: src.source, document: ++index };
+      const fail = (messages: string[]): void => {
+        for (const m of messages) sink.add(origin, undefined, '', m);
+        broken?.push({ origin, partial: readable(doc), messages });
+      };
       if (doc.errors.length > 0) {
-        for (const err of doc.errors) {
+        fail(doc.errors.map((err) => {
           const pos = lines.linePos(err.pos[0]);
-          sink.add(origin, undefined, '', `malformed YAML: line ${String(pos.line)}, column ${String(pos.col)}: ${err.message.split('\n')[0] ?? ''}`);
-        }
+          return `malformed YAML: line ${String(pos.line)}, column ${String(pos.col)}: ${err.message.split('\n')[0] ?? ''}`;
+        }));
         continue;
       }
       let value: unknown;
@@ -83,7 +99,7 @@ export function parseDocuments(sources: readonly ManifestSource[], sink: IssueSi
         value = doc.toJS({ maxAliasCount: 100 });
       } catch (e) {
         // e.g. an alias with no anchor, or an alias bomb beyond maxAliasCount
-        sink.add(origin, undefined, '', `malformed YAML: ${(e as Error).message.split('\n')[0] ?? ''}`);
+        fail([`malformed YAML: ${(e as Error).message.split('\n')[0] ?? ''}`]);
         continue;
       }
       if (value === null || value === undefined) continue; // empty document, e.g. a trailing `---`
@@ -95,6 +111,24 @@ export function parseDocuments(sources: readonly ManifestSource[], sink: IssueSi
     }
   }
   return out;
+}
+
+/**
+ * The scalar fields that name a broken document, read node by node (no alias is resolved). A
+ * scalar that a syntax error touches (an unclosed quote swallows what follows) is not read.
+ */
+function readable(doc: Document.Parsed): unknown {
+  const scalar = (path: string[]): unknown => {
+    const node: unknown = doc.getIn(path, true);
+    if (!isScalar(node) || typeof node.value !== 'string' || !node.range) return undefined;
+    const [start, , end] = node.range;
+    return doc.errors.some((e) => e.pos[0] <= end && e.pos[1] >= start) ? undefined : node.value;
+  };
+  return {
+    kind: scalar(['kind']),
+    metadata: { name: scalar(['metadata', 'name']), namespace: scalar(['metadata', 'namespace']) },
+    spec: { refreshInterval: scalar(['spec', 'refreshInterval']), target: { name: scalar(['spec', 'target', 'name']) } },
+  };
 }
 
 function isList(v: unknown): v is { items: unknown[] } {

@@ -16,7 +16,8 @@ export interface LoadOptions {
 }
 
 /**
- * Loads manifests from sources; throws ConfigValidationError listing every problem.
+ * Loads manifests from sources; throws ConfigValidationError listing every problem. Strict, for
+ * `validate`, `config push` and `cdk synth`; a sync run uses `loadConfigPartial` (partial.ts).
  *
  * @example
  * ```ts
@@ -49,7 +50,17 @@ export function loadConfigFromConfigMap(
   return loadConfig(configMapSources(ref, data), options);
 }
 
-function classify(
+/**
+ * Validates one raw document by kind; a valid store or ExternalSecret is appended to its list,
+ * every problem goes to `sink` (an ExternalSecret with field problems is still appended, so the
+ * strict loader can check its references too).
+ *
+ * @example
+ * ```ts
+ * classify(doc, 'default', sink, stores, externalSecrets);
+ * ```
+ */
+export function classify(
   doc: RawDocument,
   defaultNamespace: string,
   sink: IssueSink,

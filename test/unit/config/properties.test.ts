@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ConfigValidationError } from '../../../src/config/issues.ts';
 import { loadConfig } from '../../../src/config/load.ts';
+import { loadConfigPartial } from '../../../src/config/partial.ts';
 
 const kinds = fc.constantFrom('SecretStore', 'ClusterSecretStore', 'ExternalSecret', 'Pod', '');
 const versions = fc.constantFrom('external-secrets.io/v1', 'external-secrets.io/v1beta1', 'v1', '');
@@ -56,5 +57,23 @@ describe('config loader properties', () => {
       ].map((d) => stringify(d)).join('---\n');
       onlyTypedErrors(() => loadConfig([{ source: 'p.yaml', text }]));
     }), { numRuns: 300 });
+  });
+
+  it('the lenient loader never throws, and finds nothing invalid exactly when the strict loader accepts the set', () => {
+    const texts = fc.oneof(fc.string({ maxLength: 400 }), fc.array(doc, { maxLength: 5 }).map((docs) => docs.map((d) => stringify(d)).join('---\n')));
+    fc.assert(fc.property(texts, (text) => {
+      // Act
+      const partial = loadConfigPartial([{ source: 'p.yaml', text }]);
+      let strict: unknown;
+      try {
+        strict = loadConfig([{ source: 'p.yaml', text }]);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigValidationError);
+      }
+      // Assess
+      if (strict) expect(partial).toEqual({ config: strict, invalid: [] });
+      else expect(partial.invalid.length).toBeGreaterThan(0);
+      for (const d of partial.invalid) expect(d.issues.length).toBeGreaterThan(0);
+    }), { numRuns: 500 });
   });
 });
