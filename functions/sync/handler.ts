@@ -1,8 +1,8 @@
 /**
  * The sync function: one handler for every cadence. Thin by design: parse the input, open (and keep
  * warm) the cluster gateway and endpoint transport, run the same engine as the CLI, then report.
- * Per-ExternalSecret failures are in the returned report; only systemic failures throw, so Lambda's
- * retry and the failure destination mean "the run did not happen".
+ * Per-ExternalSecret failures and invalid documents are in the returned report; only systemic
+ * failures throw, so Lambda's retry and the failure destination mean "the run did not happen".
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -58,12 +58,15 @@ async function sync(event: unknown, context: Context, { signal }: { signal: Abor
     w = await warm;
     metrics.addDimension('cadence', w.settings.cadence ?? 'any');
     const ref = w.settings.configMap ? parseConfigMapRef(w.settings.configMap) : DEFAULT_CONFIGMAP;
-    const loaded = await loadFromConfigMap(w.gateway, ref, w.settings.defaultNamespace);
+    // An invalid document fails alone: it is in the report (SyncRunHadFailures), the invocation
+    // succeeds, so Lambda does not retry a config that will not change by itself.
+    const loaded = await loadFromConfigMap(w.gateway, ref, w.settings.defaultNamespace, { partial: true });
     const summary = await runOnce({
       gateway: w.gateway,
       config: loaded.config,
       source: loaded.source,
       extraNamespaces: loaded.extraNamespaces,
+      invalid: loaded.invalid,
       // Routed events reach every function owning one of the names; a direct invoke is obeyed as given.
       selection: { ...(trigger.kind === 'force-refresh' ? ownedSelection(selection, loaded.config, w.settings) : selection), scheduledCadences: w.settings.scheduledCadences },
       deadline: Date.now() + context.getRemainingTimeInMillis() - w.settings.deadlineMarginMs,

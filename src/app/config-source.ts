@@ -1,5 +1,6 @@
 /** Where a run reads its manifests: a ConfigMap in the cluster (the deployed way) or local files. */
 import { loadConfigFromConfigMap, loadConfigFromPaths } from '../config/load.ts';
+import { loadConfigPartialFromConfigMap, loadConfigPartialFromPaths, type InvalidDocument } from '../config/partial.ts';
 import type { Config, ConfigMapRef } from '../config/types.ts';
 import type { KubeGateway } from '../kube/gateway.ts';
 import { ConfigError } from '../model/errors.ts';
@@ -14,6 +15,16 @@ export interface LoadedConfig {
   /** Recorded on every Secret written from it. */
   readonly source: string;
   readonly extraNamespaces: readonly string[];
+  /** Documents that failed to load; always empty unless loaded with `partial`. */
+  readonly invalid: readonly InvalidDocument[];
+}
+
+export interface SourceLoadOptions {
+  /**
+   * A sync run's load: invalid documents are returned in `invalid` instead of failing the load
+   * (the valid rest still syncs). Off for everything that must refuse an invalid set.
+   */
+  readonly partial?: boolean;
 }
 
 /** Parses `NAMESPACE/NAME` (or `NAME` in the default namespace). */
@@ -35,14 +46,21 @@ export function sourceOf(ref: ConfigMapRef): string {
  * const { config, source } = await loadFromConfigMap(gateway, DEFAULT_CONFIGMAP, 'default');
  * ```
  */
-export async function loadFromConfigMap(gateway: KubeGateway, ref: ConfigMapRef, defaultNamespace: string): Promise<LoadedConfig> {
+export async function loadFromConfigMap(gateway: KubeGateway, ref: ConfigMapRef, defaultNamespace: string, options: SourceLoadOptions = {}): Promise<LoadedConfig> {
+  // A ConfigMap that cannot be read at all stays systemic: this throws, whatever `partial` says.
   const cm = await gateway.readConfigMapWithMeta(ref.namespace, ref.name);
   if (!cm) throw new ConfigError(`ConfigMap ${ref.namespace}/${ref.name} not found: push the manifests first (webhook-secret-sync config push -f DIR --configmap ${ref.namespace}/${ref.name})`);
-  const config = loadConfigFromConfigMap(ref, cm.data, { defaultNamespace });
+  const { config, invalid } = options.partial
+    ? loadConfigPartialFromConfigMap(ref, cm.data, { defaultNamespace })
+    : { config: loadConfigFromConfigMap(ref, cm.data, { defaultNamespace }), invalid: [] };
   const extra = (cm.annotations[NAMESPACES_ANNOTATION] ?? '').split(',').filter(Boolean);
-  return { config, source: sourceOf(ref), extraNamespaces: extra };
+  return { config, source: sourceOf(ref), extraNamespaces: extra, invalid };
 }
 
-export async function loadFromFiles(paths: readonly string[], defaultNamespace: string): Promise<LoadedConfig> {
-  return { config: await loadConfigFromPaths(paths, { defaultNamespace }), source: 'files', extraNamespaces: [] };
+/** Loads manifest files (an unreadable path throws, whatever `partial` says). */
+export async function loadFromFiles(paths: readonly string[], defaultNamespace: string, options: SourceLoadOptions = {}): Promise<LoadedConfig> {
+  const { config, invalid } = options.partial
+    ? await loadConfigPartialFromPaths(paths, { defaultNamespace })
+    : { config: await loadConfigFromPaths(paths, { defaultNamespace }), invalid: [] };
+  return { config, source: 'files', extraNamespaces: [], invalid };
 }

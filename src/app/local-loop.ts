@@ -36,7 +36,7 @@ export async function runLocalLoop(o: LocalLoopOptions): Promise<void> {
       if (o.signal.aborted) return;
       try {
         const loaded = await o.load();
-        const summary = await runOnce({ gateway: o.gateway, http, config: loaded.config, source: loaded.source, extraNamespaces: loaded.extraNamespaces, selection: { cadence, scheduledCadences: scheduled }, signal: o.signal });
+        const summary = await runOnce({ gateway: o.gateway, http, config: loaded.config, source: loaded.source, extraNamespaces: loaded.extraNamespaces, invalid: loaded.invalid, selection: { cadence, scheduledCadences: scheduled }, signal: o.signal });
         o.onRun(cadence ?? 'start', summary);
       } catch (e) {
         o.onError(cadence ?? 'start', e as Error);

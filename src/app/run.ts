@@ -2,6 +2,7 @@
  * One sync run wired with the real adapters: the same function serves the CLI, `run --local` and
  * the Lambda handler.
  */
+import type { InvalidDocument } from '../config/partial.ts';
 import type { Config } from '../config/types.ts';
 import type { KubeGateway } from '../kube/gateway.ts';
 import type { RetryOptions } from '../providers/webhook/retry.ts';
@@ -9,6 +10,7 @@ import { UndiciTransport } from '../providers/webhook/transport.ts';
 import { syncCluster } from '../sync/cluster-sync.ts';
 import type { Selection } from '../sync/due.ts';
 import type { RunSummary } from '../sync/result.ts';
+import { withInvalidDocuments } from './invalid-documents.ts';
 import { runProviders } from './providers.ts';
 
 export interface RunOptions {
@@ -20,6 +22,12 @@ export interface RunOptions {
   readonly deadline?: number;
   readonly signal?: AbortSignal;
   readonly prune?: boolean;
+  /**
+   * Documents of the source that failed to load (see `loadConfigPartial`): each is reported as a
+   * failed outcome, and the run prunes nothing, whatever `prune` says (one of them may be the
+   * ExternalSecret of a Secret that must stay).
+   */
+  readonly invalid?: readonly InvalidDocument[];
   /** Reuse one transport across runs (keeps endpoint connections warm in `run --local` and Lambda). */
   readonly http?: UndiciTransport;
   /** Endpoint retry tuning (tests shorten the delays). */
@@ -34,9 +42,11 @@ export interface RunOptions {
  */
 export async function runOnce(o: RunOptions): Promise<RunSummary> {
   const http = o.http ?? new UndiciTransport();
+  const invalid = o.invalid ?? [];
+  const prune = invalid.length > 0 ? false : o.prune;
   try {
     const providers = runProviders({ http, references: o.gateway, ...(o.signal ? { signal: o.signal } : {}), ...(o.deadline !== undefined ? { deadline: o.deadline } : {}), ...(o.retry ? { retry: o.retry } : {}) });
-    return await syncCluster({
+    const summary = await syncCluster({
       config: o.config,
       gateway: o.gateway,
       selection: o.selection,
@@ -45,8 +55,9 @@ export async function runOnce(o: RunOptions): Promise<RunSummary> {
       source: o.source,
       ...(o.extraNamespaces ? { extraNamespaces: o.extraNamespaces } : {}),
       ...(o.deadline !== undefined ? { deadline: o.deadline } : {}),
-      ...(o.prune !== undefined ? { prune: o.prune } : {}),
+      ...(prune !== undefined ? { prune } : {}),
     });
+    return withInvalidDocuments(summary, invalid);
   } finally {
     if (!o.http) await http.close();
   }

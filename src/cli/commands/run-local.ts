@@ -42,11 +42,11 @@ export function registerRunCommands(program: Command, io: Io, setExit: (code: nu
         await runLocalLoop({
           gateway,
           signal: stop.signal,
-          load: () => (opts.filename ? loadFromFiles(opts.filename, opts.namespace) : loadFromConfigMap(gateway, parseConfigMapRef(opts.configmap), opts.namespace)),
+          load: () => (opts.filename ? loadFromFiles(opts.filename, opts.namespace, { partial: true }) : loadFromConfigMap(gateway, parseConfigMapRef(opts.configmap), opts.namespace, { partial: true })),
           onRun: (cadence, s) => {
             const c = s.counts;
             io.err(`[${new Date().toISOString()}] run ${cadence}: ${String(c.created)} created, ${String(c.updated)} updated, ${String(c.unchanged)} unchanged, ${String(c.deleted)} deleted, ${String(c.skipped)} skipped, ${String(c.failed)} failed\n`);
-            for (const o of s.outcomes) if (o.result === 'failed') io.err(`  ExternalSecret ${o.externalSecret}: ${o.message}\n`);
+            for (const o of s.outcomes) if (o.result === 'failed') io.err(`  ${o.externalSecret.startsWith('(') ? o.externalSecret : `ExternalSecret ${o.externalSecret}`}: ${o.message}\n`);
           },
           onError: (cadence, e) => { io.err(`[${new Date().toISOString()}] run ${cadence} failed: ${e.message}\n`); },
         });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { openGateway } from '../../app/kube.ts';
 import { loadFromConfigMap, loadFromFiles, parseConfigMapRef, type LoadedConfig } from '../../app/config-source.ts';
+import { INVALID_MANIFEST } from '../../app/invalid-documents.ts';
 import { runProviders } from '../../app/providers.ts';
 import { runOnce } from '../../app/run.ts';
 import { UsageError } from '../../model/errors.ts';
@@ -49,14 +50,17 @@ export function registerSyncCommand(program: Command, io: Io, setExit: (code: nu
       if (opts.filename && opts.configmap) throw new UsageError('use either -f or --configmap, not both');
       const gateway = await openGateway({ kubeconfig: opts.kubeconfig, context: opts.context });
       try {
+        // An invalid document fails alone (reported below, exit 1); the rest still syncs.
         const loaded: LoadedConfig = opts.filename
-          ? await loadFromFiles(opts.filename, opts.namespace)
-          : await loadFromConfigMap(gateway, parseConfigMapRef(opts.configmap), opts.namespace);
+          ? await loadFromFiles(opts.filename, opts.namespace, { partial: true })
+          : await loadFromConfigMap(gateway, parseConfigMapRef(opts.configmap), opts.namespace, { partial: true });
+        if (loaded.invalid.length > 0) io.err(`${String(loaded.invalid.length)} invalid document(s): each is reported as failed (${INVALID_MANIFEST}); nothing is pruned in this run\n`);
         const summary = await runOnce({
           gateway,
           config: loaded.config,
           source: loaded.source,
           extraNamespaces: loaded.extraNamespaces,
+          invalid: loaded.invalid,
           selection: { cadence: opts.cadence, externalSecrets: opts.externalSecret, all: opts.all },
           ...(opts.prune !== undefined ? { prune: opts.prune } : {}),
         });
