@@ -202,6 +202,29 @@ describe.skipIf(!hasCluster())('sync function under the Lambda Runtime Interface
     await results.receive(1);
   });
 
+  it('an invalid document fails alone: the function returns the report with it as failed, puts SyncRunHadFailures, prunes nothing and does not throw', async () => {
+    // Prepare: a hand edit breaks the api ExternalSecret's document (its Owner Secret exists from the tests above).
+    endpoint.on('GET', '/secrets/db', { body: { value: values.db } });
+    const valid = manifestsYaml(endpoint, namespace);
+    expect(valid).toContain('refreshInterval: 15m');
+    const adminGateway = await gatewayFromKubeconfigText(readFileSync(providedCluster().adminKubeconfigPath, 'utf8'));
+    await adminGateway.applyConfigMap(namespace, 'wss-config', { data: { 'all.yaml': valid.replace('refreshInterval: 15m', 'refreshInterval: 1 hour') }, annotations: {} });
+    // Act
+    const { status, body } = await invoke(rie, { all: true });
+    await adminGateway.applyConfigMap(namespace, 'wss-config', { data: { 'all.yaml': valid }, annotations: {} });
+    await adminGateway.close();
+    // Assess
+    expect(status).toBe(200);
+    expect(body.errorType).toBeUndefined();
+    expect(body.failed).toEqual([expect.objectContaining({ externalSecret: `${namespace}/api`, result: 'failed', reason: 'InvalidManifest', message: `configmap ${namespace}/wss-config key all.yaml: document 3 (ExternalSecret ${namespace}/api): spec.refreshInterval: invalid duration "1 hour": expected a Go duration such as 30s, 15m, 1h or 1h30m` })]);
+    expect([...(body.synced as unknown[]), ...(body.unchanged as unknown[])]).toContainEqual(expect.objectContaining({ externalSecret: `${namespace}/db` }));
+    expect(body.counts).toMatchObject({ deleted: 0, failed: 1 });
+    const api = await admin().core.readNamespacedSecret({ name: 'api', namespace });
+    expect(Buffer.from(api.data?.password ?? '', 'base64').toString()).toContain(values.api);
+    const [event] = await results.receive(1);
+    expect(event).toMatchObject({ 'detail-type': 'SyncRunHadFailures', detail: { failed: [expect.objectContaining({ externalSecret: `${namespace}/api`, reason: 'InvalidManifest' })] } });
+  });
+
   it('a systemic failure (the ConfigMap is gone) fails the invocation so Lambda retries it', async () => {
     // Prepare
     await admin().core.deleteNamespacedConfigMap({ name: 'wss-config', namespace });
