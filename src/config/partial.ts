@@ -106,11 +106,15 @@ function isolateDependents(stores: readonly StoreDef[], externalSecrets: readonl
 
   const esKey = (namespace: string | undefined, name: string): string => `${namespace ?? ''}/${name}`;
   const esDuplicates = duplicates(externalSecrets.map((es) => ({ key: esKey(es.namespace, es.name), origin: es.origin })), invalid, (d) => (d.kind === 'ExternalSecret' && d.name ? esKey(d.namespace, d.name) : undefined));
-  const targetDuplicates = duplicates(
-    externalSecrets.map((es) => ({ key: esKey(es.namespace, es.targetName), origin: es.origin })),
-    invalid,
-    (d) => (d.kind === 'ExternalSecret' && d.targetName ? esKey(d.namespace, d.targetName) : undefined),
-  );
+  // Copies of one ExternalSecret share its target too: that is the duplicate's issue, not this one.
+  const writers = new Map<string, Map<string, Origin>>();
+  const write = (target: string, name: string, origin: Origin): void => {
+    const byName = writers.get(target) ?? new Map<string, Origin>();
+    if (!byName.has(name)) byName.set(name, origin);
+    writers.set(target, byName);
+  };
+  for (const es of externalSecrets) write(esKey(es.namespace, es.targetName), es.name, es.origin);
+  for (const d of invalid) if (d.kind === 'ExternalSecret' && d.name && d.targetName) write(esKey(d.namespace, d.targetName), d.name, d.origin);
   const valid: ExternalSecretDef[] = [];
   for (const es of externalSecrets) {
     const object = `ExternalSecret ${es.namespace}/${es.name}`;
@@ -120,8 +124,8 @@ function isolateDependents(stores: readonly StoreDef[], externalSecrets: readonl
     };
     const twice = esDuplicates.get(esKey(es.namespace, es.name));
     if (twice) add('metadata.name', definedTwice(twice, es.origin));
-    const sharing = targetDuplicates.get(esKey(es.namespace, es.targetName));
-    if (sharing) add('spec.target.name', `Secret ${es.namespace}/${es.targetName} is the target of more than one ExternalSecret (${where(sharing.filter((o) => o !== es.origin))}); none of them is synced until one target remains`);
+    const others = [...(writers.get(esKey(es.namespace, es.targetName)) ?? [])].filter(([name]) => name !== es.name);
+    if (others.length > 0) add('spec.target.name', `Secret ${es.namespace}/${es.targetName} is the target of more than one ExternalSecret (${others.map(([name, origin]) => `${name} in ${where([origin])}`).join(', ')}); none of them is synced until one target remains`);
     for (const { path, ref } of storeRefsOf(es)) {
       const found = findStore(validStores, ref, es.namespace);
       if (!('error' in found)) continue;

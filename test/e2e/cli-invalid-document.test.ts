@@ -111,6 +111,35 @@ describe.skipIf(!hasCluster())('sync with an invalid document in the ConfigMap',
     expect(await secretValue('fresh')).toBe(values.fresh);
   });
 
+  it('a bad template, a missing store and a duplicated ExternalSecret each fail alone; the Secret of the duplicated one is kept', async () => {
+    // Prepare
+    await putConfigMap({
+      'store.yaml': manifestsYaml([store()]),
+      'fresh.yaml': manifestsYaml([es('fresh')]),
+      'keep.yaml': manifestsYaml([es('keep')]),
+      'keep-copy.yaml': manifestsYaml([es('keep')]),
+      'more.yaml': manifestsYaml([
+        es('tpl', { target: { template: { data: { password: '{{ .password }' } } } }),
+        es('lost', { secretStoreRef: { name: 'nope' } }),
+      ]),
+    });
+    // Act
+    const { code, summary } = await sync('--all', '--prune');
+    // Assess
+    expect(code).toBe(1);
+    const failed = Object.fromEntries(summary.outcomes.filter((o) => o.result === 'failed').map((o) => [`${o.externalSecret} ${o.reason}`, o.message]));
+    expect(Object.keys(failed).sort()).toEqual([`${namespace}/keep InvalidManifest`, `${namespace}/lost InvalidManifest`, `${namespace}/tpl InvalidManifest`]);
+    expect(summary.outcomes.filter((o) => o.externalSecret === `${namespace}/keep`).map((o) => o.message).sort()).toEqual([
+      `configmap ${namespace}/wss key keep-copy.yaml: document 1 (ExternalSecret ${namespace}/keep): metadata.name: defined more than once (also configmap ${namespace}/wss key keep.yaml: document 1); none of the copies is used`,
+      `configmap ${namespace}/wss key keep.yaml: document 1 (ExternalSecret ${namespace}/keep): metadata.name: defined more than once (also configmap ${namespace}/wss key keep-copy.yaml: document 1); none of the copies is used`,
+    ]);
+    expect(failed[`${namespace}/tpl InvalidManifest`]).toContain(`key more.yaml: document 1 (ExternalSecret ${namespace}/tpl): spec.target.template.data.password: bad template`);
+    expect(failed[`${namespace}/lost InvalidManifest`]).toBe(`configmap ${namespace}/wss key more.yaml: document 2 (ExternalSecret ${namespace}/lost): spec.secretStoreRef: SecretStore "nope" not found in namespace "${namespace}"`);
+    expect(byName(summary, `${namespace}/fresh`)).toMatchObject({ result: expect.stringMatching(/^(updated|unchanged)$/u) });
+    expect(summary.counts).toMatchObject({ deleted: 0, failed: 4 });
+    expect(await secretValue('keep')).toBe(values.keep);
+  });
+
   it('once every document is valid again, the same run prunes what left the config (the guard above is what kept it)', async () => {
     // Prepare: keep is gone for real now.
     await putConfigMap({ 'store.yaml': manifestsYaml([store()]), 'fresh.yaml': manifestsYaml([es('fresh')]) });

@@ -79,4 +79,37 @@ describe('run --local', () => {
     const secret = await admin().core.readNamespacedSecret({ namespace, name: 'my-secret' });
     expect(Object.keys(secret.data ?? {}).sort()).toEqual(['password', 'username']);
   });
+
+  it('an invalid document fails alone: the first run syncs the rest, reports it with its location, and the loop keeps running', async () => {
+    // Prepare: the seed plus a file that is not YAML.
+    const dir = await mkdtemp(join(tmpdir(), 'wss-run-'));
+    await cp(SEED, join(dir, 'seed'), { recursive: true });
+    const storePath = join(dir, 'seed', 'secretstore.yaml');
+    await writeFile(storePath, (await readFile(storePath, 'utf8')).replace('https://your-http-endpoint.com', endpoint.url));
+    await writeFile(join(dir, 'ca.pem'), endpoint.caPem);
+    const namespace = await freshNamespace('runinv');
+    const identity = await syncIdentityFor(await loadConfigFromPaths([join(dir, 'seed')], { defaultNamespace: namespace }), { home: namespace });
+    await writeFile(join(dir, 'seed', 'zz-broken.yaml'), 'kind: [unclosed');
+    // Act
+    const child = spawn(BIN, ['run', '--local', '-f', join(dir, 'seed'), '-n', namespace, '--kubeconfig', identity.kubeconfigPath], {
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') },
+    });
+    let stderr = '';
+    await new Promise<void>((resolve) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes('run start:') && stderr.includes('zz-broken.yaml')) resolve();
+      });
+    });
+    child.kill('SIGINT');
+    const code = await new Promise<number>((resolve) => child.on('close', (c) => { resolve(c ?? -1); }));
+    recordOutput('cli run stderr', stderr);
+    // Assess
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/run start: 1 created, 0 updated, 0 unchanged, 0 deleted, 0 skipped, 1 failed/u);
+    expect(stderr).toContain(`(${join(dir, 'seed', 'zz-broken.yaml')}: document 1): ${join(dir, 'seed', 'zz-broken.yaml')}: document 1: malformed YAML: line 1`);
+    expect(stderr).not.toContain('failed:');
+    const secret = await admin().core.readNamespacedSecret({ namespace, name: 'my-secret' });
+    expect(Object.keys(secret.data ?? {}).sort()).toEqual(['password', 'username']);
+  });
 });

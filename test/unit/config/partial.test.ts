@@ -84,8 +84,8 @@ const cases: [string, Record<string, string>, Want][] = [
   ['two ExternalSecrets writing one Secret both fail', { 'a.yaml': docs(store(), es('one', '  target: { name: shared }'), es('two', '  target: { name: shared }'), es('ok')) }, {
     valid: ['apps/ok'],
     invalid: [
-      ['a.yaml#2 ExternalSecret apps/one', 'spec.target.name: Secret apps/shared is the target of more than one ExternalSecret (configmap cfg/wss key a.yaml: document 3)'],
-      ['a.yaml#3 ExternalSecret apps/two', 'spec.target.name: Secret apps/shared is the target of more than one ExternalSecret (configmap cfg/wss key a.yaml: document 2)'],
+      ['a.yaml#2 ExternalSecret apps/one', 'spec.target.name: Secret apps/shared is the target of more than one ExternalSecret (two in configmap cfg/wss key a.yaml: document 3)'],
+      ['a.yaml#3 ExternalSecret apps/two', 'spec.target.name: Secret apps/shared is the target of more than one ExternalSecret (one in configmap cfg/wss key a.yaml: document 2)'],
     ],
   }],
   ['two stores of one name both fail, and so do their ExternalSecrets', { 'a.yaml': docs(store(), store(), es('a')) }, {
@@ -107,6 +107,13 @@ describe('loadConfigPartial', () => {
     const got = invalid.map((d) => [`${d.origin.source.replace('configmap cfg/wss key ', '')}#${String(d.origin.document)} ${d.kind ?? '-'} ${d.namespace ?? '-'}/${d.name ?? '-'}`, d.issues.map(formatIssue).join('\n')]);
     expect(got.map(([where]) => where)).toEqual(want.invalid.map(([where]) => where));
     for (const [i, [, fragment]] of want.invalid.entries()) expect(got[i]?.[1]).toContain(fragment);
+  });
+
+  it('reports copies of one ExternalSecret as duplicates only, not also as sharing a target', () => {
+    // Act
+    const { invalid } = loadConfigPartial([{ source: 'a.yaml', text: docs(store(), es('twin'), es('twin')) }]);
+    // Assess
+    expect(invalid.map((d) => d.issues.map((i) => i.path))).toEqual([['metadata.name'], ['metadata.name']]);
   });
 
   it('loads what the strict loader loads when every document is valid', () => {
