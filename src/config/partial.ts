@@ -68,7 +68,11 @@ export function loadConfigPartial(sources: readonly ManifestSource[], options: L
       invalid.push({ ...identityOf(doc.value, defaultNamespace), origin: doc.origin, issues: sink.issues });
     }
   }
-  return isolateDependents(stores, externalSecrets, invalid);
+  const { config, invalid: all } = isolateDependents(stores, externalSecrets, invalid);
+  // Reported in the order of the sources, then of the documents.
+  const order = new Map(sources.map((src, i) => [src.source, i]));
+  const rank = (d: InvalidDocument): number => order.get(d.origin.source) ?? 0;
+  return { config, invalid: [...all].sort((a, b) => rank(a) - rank(b) || a.origin.document - b.origin.document) };
 }
 
 /** Reads the given files/directories and loads them leniently (an unreadable path still throws). */
@@ -135,7 +139,6 @@ function isolateDependents(stores: readonly StoreDef[], externalSecrets: readonl
     if (issues.length === 0) valid.push(es);
     else invalid.push({ kind: 'ExternalSecret', namespace: es.namespace, name: es.name, targetName: es.targetName, cadence: es.cadence, origin: es.origin, issues });
   }
-  invalid.sort((a, b) => a.origin.source.localeCompare(b.origin.source) || a.origin.document - b.origin.document);
   return { config: { stores: validStores, externalSecrets: valid }, invalid };
 }
 
