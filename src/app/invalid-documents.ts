@@ -48,3 +48,16 @@ export function withInvalidDocuments(summary: RunSummary, invalid: readonly Inva
   const outcomes = [...summary.outcomes, ...invalidOutcomes(invalid)];
   return { ...summary, outcomes, counts: countOutcomes(outcomes) };
 }
+
+/**
+ * How a failed outcome is introduced on a line of its own: `ExternalSecret ns/name`, or the
+ * parenthesised name of a document that is not an ExternalSecret.
+ *
+ * @example
+ * ```ts
+ * io.err(`${subjectOf(o)}: ${o.message}\n`);
+ * ```
+ */
+export function subjectOf(o: Outcome): string {
+  return o.externalSecret.startsWith('(') ? o.externalSecret : `ExternalSecret ${o.externalSecret}`;
+}

@@ -31,6 +31,20 @@ describe('CLI offline (validate, plan, sync --dry-run=client)', () => {
     endpoint.reset();
   });
 
+  it('--dry-run=client with an invalid document prints the valid Secrets and reports the document with its location (exit 1)', async () => {
+    // Prepare
+    endpoint.on('GET', '/secrets', { body: await readFile(new URL('response.json', SEED), 'utf8') });
+    const broken = join(dir, 'broken.yaml');
+    await writeFile(broken, 'apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: { name: late }\nspec: { refreshInterval: 1 hour }\n');
+    // Act
+    const r = await runBin(['sync', '-f', join(dir, 'seed'), broken, '--dry-run=client', '-o', 'json'], { NODE_EXTRA_CA_CERTS: caFile });
+    // Assess
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`ExternalSecret default/late: ${broken}: document 1 (ExternalSecret default/late): spec.refreshInterval: invalid duration "1 hour"`);
+    const list = JSON.parse(r.stdout) as { items: { metadata: { name: string } }[] };
+    expect(list.items.map((i) => i.metadata.name)).toEqual(['my-secret']);
+  });
+
   it('syncs the seed example to my-secret with username and password, in one request', async () => {
     // Prepare
     endpoint.on('GET', '/secrets', { body: await readFile(new URL('response.json', SEED), 'utf8') });

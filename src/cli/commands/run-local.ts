@@ -1,6 +1,7 @@
 /** `demo` (what `npm start` runs) and `run --local`. */
 import type { Command } from 'commander';
 import { runDemo } from '../../app/demo.ts';
+import { subjectOf } from '../../app/invalid-documents.ts';
 import { openGateway } from '../../app/kube.ts';
 import { loadFromConfigMap, loadFromFiles, parseConfigMapRef } from '../../app/config-source.ts';
 import { runLocalLoop } from '../../app/local-loop.ts';
@@ -46,7 +47,7 @@ export function registerRunCommands(program: Command, io: Io, setExit: (code: nu
           onRun: (cadence, s) => {
             const c = s.counts;
             io.err(`[${new Date().toISOString()}] run ${cadence}: ${String(c.created)} created, ${String(c.updated)} updated, ${String(c.unchanged)} unchanged, ${String(c.deleted)} deleted, ${String(c.skipped)} skipped, ${String(c.failed)} failed\n`);
-            for (const o of s.outcomes) if (o.result === 'failed') io.err(`  ${o.externalSecret.startsWith('(') ? o.externalSecret : `ExternalSecret ${o.externalSecret}`}: ${o.message}\n`);
+            for (const o of s.outcomes) if (o.result === 'failed') io.err(`  ${subjectOf(o)}: ${o.message}\n`);
           },
           onError: (cadence, e) => { io.err(`[${new Date().toISOString()}] run ${cadence} failed: ${e.message}\n`); },
         });

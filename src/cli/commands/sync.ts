@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { openGateway } from '../../app/kube.ts';
 import { loadFromConfigMap, loadFromFiles, parseConfigMapRef, type LoadedConfig } from '../../app/config-source.ts';
-import { INVALID_MANIFEST } from '../../app/invalid-documents.ts';
+import { INVALID_MANIFEST, invalidOutcomes, subjectOf } from '../../app/invalid-documents.ts';
 import { runProviders } from '../../app/providers.ts';
 import { runOnce } from '../../app/run.ts';
 import { UsageError } from '../../model/errors.ts';
@@ -87,14 +87,16 @@ async function dryRun(opts: SyncOptions, io: Io, setExit: (code: number) => void
   if (!opts.filename) throw new UsageError('--dry-run=client reads manifests from files: give -f PATH');
   const format = opts.output ?? 'yaml';
   if (format !== 'json' && format !== 'yaml') throw new UsageError(`-o ${format}: expected json or yaml`);
-  const { config } = await loadFromFiles(opts.filename, opts.namespace);
+  // As a run: an invalid document fails alone (stderr, exit 1) and the rest is still printed.
+  const { config, invalid } = await loadFromFiles(opts.filename, opts.namespace, { partial: true });
   const references = opts.secretsFile ? await fileReferences(opts.secretsFile, opts.namespace) : EMPTY_REFERENCES;
   const http = new UndiciTransport();
   try {
     const providers = runProviders({ http, references });
     const results = await computeSecrets(config, config.externalSecrets, { clientFor: providers.clientFor, source: 'files' });
     const items = [];
-    let failed = 0;
+    let failed = invalid.length;
+    for (const o of invalidOutcomes(invalid)) io.err(`${subjectOf(o)}: ${o.message}\n`);
     for (const r of results) {
       const id = `ExternalSecret ${r.es.namespace}/${r.es.name}`;
       if (r.kind === 'failed') {
