@@ -19,7 +19,7 @@ export interface RawDocument {
 /** A document whose YAML is broken: what could still be read of it, for a located report. */
 export interface BrokenDocument {
   readonly origin: Origin;
-  /** kind, metadata and spec fields readable despite the syntax errors (see `hints.ts`). */
+  /** The kind, metadata and spec fields that could be read despite the syntax errors (see `readable`). */
   readonly partial: unknown;
   readonly messages: readonly string[];
 }
