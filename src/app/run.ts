@@ -8,6 +8,7 @@ import type { RetryOptions } from '../providers/webhook/retry.ts';
 import { UndiciTransport } from '../providers/webhook/transport.ts';
 import { syncCluster } from '../sync/cluster-sync.ts';
 import type { Selection } from '../sync/due.ts';
+import type { PruneLimit } from '../sync/prune-limit.ts';
 import type { RunSummary } from '../sync/result.ts';
 import { runProviders } from './providers.ts';
 
@@ -20,6 +21,8 @@ export interface RunOptions {
   readonly deadline?: number;
   readonly signal?: AbortSignal;
   readonly prune?: boolean;
+  /** Prune at most this many Owner Secrets per run (default 50% of this source's); above it, none. */
+  readonly maxPrune?: PruneLimit;
   /** Reuse one transport across runs (keeps endpoint connections warm in `run --local` and Lambda). */
   readonly http?: UndiciTransport;
   /** Endpoint retry tuning (tests shorten the delays). */
@@ -46,6 +49,7 @@ export async function runOnce(o: RunOptions): Promise<RunSummary> {
       ...(o.extraNamespaces ? { extraNamespaces: o.extraNamespaces } : {}),
       ...(o.deadline !== undefined ? { deadline: o.deadline } : {}),
       ...(o.prune !== undefined ? { prune: o.prune } : {}),
+      ...(o.maxPrune ? { maxPrune: o.maxPrune } : {}),
     });
   } finally {
     if (!o.http) await http.close();
