@@ -167,6 +167,8 @@ describe('never lose a Secret (CLI, least-privilege identity)', () => {
       message: expect.stringContaining(`target Secret ${apps}/shared is managed from another source (configmap:${cmA}, ExternalSecret ${apps}/shared); it is not written from configmap:${cmB}`),
     })]);
     expect(await secret(apps, 'shared')).toEqual(original); // not even a last-error annotation
+    const status = await runBin(['status', '--configmap', cmB, '--kubeconfig', identity.kubeconfigPath]);
+    expect(status.stdout).toMatch(new RegExp(`${apps}/shared\\s+${apps}/shared\\s+1h\\s+-\\s+Conflict\\s+target is managed from another source \\(configmap:${cmA}\\)`, 'u'));
     expect((await sync(cmA, '--all')).summary.outcomes).toEqual([expect.objectContaining({ result: 'unchanged' })]);
 
     // The move: B names A in its take-over annotation.

@@ -65,7 +65,7 @@ export function registerClusterAdminCommands(program: Command, io: Io, setExit: 
       const gateway = await openGateway(opts);
       try {
         const loaded = opts.filename ? await loadFromFiles(opts.filename, opts.namespace) : await loadFromConfigMap(gateway, parseConfigMapRef(opts.configmap), opts.namespace);
-        const rows = await statusRows(loaded.config, gateway);
+        const rows = await statusRows(loaded.config, gateway, loaded.source);
         if (opts.output === 'json') io.out(`${JSON.stringify(rows, null, 2)}\n`);
         else io.out(table(['EXTERNALSECRET', 'TARGET', 'CADENCE', 'LAST SYNC', 'RESULT', 'MESSAGE'], rows.map((r) => [r.externalSecret, r.target, r.cadence, r.lastSync ?? '-', r.result, r.message])));
         setExit(rows.some((r) => r.result === 'Failed') ? EXIT.failed : EXIT.ok);
