@@ -98,8 +98,10 @@ describe('never lose a Secret (CLI, least-privilege identity)', () => {
     expect(after?.data).toEqual({ value: 'cnry-db-v1' });
     expect(after?.annotations['webhook-secret-sync.io/external-secret']).toBe(`${apps}/database`);
     expect(await deletesBy(identity.user, audit)).toEqual([]);
-    // And the next run is quiet: the new name owns it.
+    // And the next run is quiet: the new name owns it, and nothing is written (Secrets, ConfigMap, Events).
+    const quiet = (await auditOf(identity.user)).length;
     expect((await sync(cm)).summary.outcomes).toEqual([expect.objectContaining({ result: 'skipped' })]);
+    expect(writesIn((await auditOf(identity.user)).slice(quiet))).toEqual([]);
   });
 
   it('2. config push refuses an empty set unless --allow-empty; a run prunes at most half of the Owner Secrets', async () => {
