@@ -207,9 +207,14 @@ describe('never lose a Secret (CLI, least-privilege identity)', () => {
 
     // The README's advice: remove that namespace's Role. Later runs no longer read it (no 403).
     await admin().rbac.deleteNamespacedRole({ namespace: old, name: 'webhook-secret-sync' });
+    const quiet = (await auditOf(identity.user)).length;
     const later = await sync(cm);
     expect(later.code).toBe(0);
     expect(later.summary.counts.failed).toBe(0);
+    expect(writesIn((await auditOf(identity.user)).slice(quiet))).toEqual([]);
+    // The next push (server-side apply, forced) takes the record back without a conflict.
+    expect((await push(await manifests(both.slice(0, 2)), cm)).code).toBe(0);
+    expect(await record(cm)).toBe(apps);
   });
 
   it('5b. config push drops a recorded namespace that holds no Owner Secret of this ConfigMap, and keeps one that does', async () => {
