@@ -28,6 +28,7 @@ export const CONTEXT_KEYS = {
   kubeconfigSecretArn: 'kubeconfigSecretArn',
   configMap: 'configMap',
   timeoutMinutes: 'timeoutMinutes',
+  maxPrune: 'maxPrune',
   vpcId: 'vpcId',
   clusterSecurityGroupId: 'clusterSecurityGroupId',
 } as const;
@@ -56,6 +57,7 @@ export async function stackPropsFromContext(node: Node): Promise<WebhookSecretSy
   const groups = get(CONTEXT_KEYS.kubernetesGroups);
   const configMap = get(CONTEXT_KEYS.configMap);
   const vpcId = get(CONTEXT_KEYS.vpcId);
+  const maxPrune = get(CONTEXT_KEYS.maxPrune);
   const clusterSg = get(CONTEXT_KEYS.clusterSecurityGroupId);
   return {
     cadences,
@@ -71,6 +73,7 @@ export async function stackPropsFromContext(node: Node): Promise<WebhookSecretSy
       : { kind: 'kubeconfig-secret', secretArn: secretArn ?? '' },
     ...(configMap ? { configMap } : {}),
     ...(timeout ? { timeout: Duration.minutes(Number(timeout)) } : {}),
+    ...(maxPrune ? { maxPrune } : {}),
     ...(vpcId ? { vpcId } : {}),
     ...(clusterSg ? { clusterSecurityGroupId: clusterSg } : {}),
   };

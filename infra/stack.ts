@@ -15,6 +15,8 @@ export interface WebhookSecretSyncStackProps extends StackProps {
   readonly cluster: StackClusterSettings;
   readonly configMap?: string;
   readonly timeout?: Duration;
+  /** Prune limit per run, `N` or `P%` (see WebhookSecretSyncProps.maxPrune). */
+  readonly maxPrune?: string;
   /** VPC id (looked up) and the EKS cluster security group, for private endpoints. */
   readonly vpcId?: string;
   readonly clusterSecurityGroupId?: string;
@@ -42,6 +44,7 @@ export class WebhookSecretSyncStack extends Stack {
       cluster,
       ...(props.configMap ? { configMap: props.configMap } : {}),
       ...(props.timeout ? { timeout: props.timeout } : {}),
+      ...(props.maxPrune ? { maxPrune: props.maxPrune } : {}),
       ...(vpc ? { vpc } : {}),
     });
     for (const [cadence, fn] of this.sync.functions) {

@@ -22,6 +22,7 @@ import { Construct } from 'constructs';
 import { CLUSTER_AUTH, ENV, METRICS } from '../functions/sync/contract.ts';
 import type { CadencePlan } from './cadence-plan.ts';
 import { LOCK_FILE, PROJECT_ROOT, SYNC_FUNCTION_BUNDLING, SYNC_FUNCTION_ENTRY } from './bundling.ts';
+import { formatPruneLimit, parsePruneLimit } from '../src/sync/prune-limit.ts';
 import { forceRefreshPatterns } from './force-refresh-pattern.ts';
 
 export type ClusterAccess =
@@ -60,6 +61,11 @@ export interface WebhookSecretSyncProps {
   readonly vpc?: VpcPlacement;
   /** Where alarms go (e.g. an SNS action); alarms exist either way. */
   readonly alarmAction?: cloudwatch.IAlarmAction;
+  /**
+   * At most this many Owner Secrets pruned per run: `N` or `P%` of the config's Owner Secrets
+   * (default `50%`); above it, a run prunes nothing and reports a failed clean-up.
+   */
+  readonly maxPrune?: string;
 }
 
 export const DEFAULT_KUBERNETES_GROUP = 'webhook-secret-sync';
@@ -188,6 +194,7 @@ export class WebhookSecretSync extends Construct {
         [ENV.configMap]: props.configMap ?? 'webhook-secret-sync/webhook-secret-sync',
         [ENV.defaultNamespace]: props.defaultNamespace ?? 'default',
         [ENV.eventBusName]: this.eventBus.eventBusName,
+        ...(props.maxPrune === undefined ? {} : { [ENV.maxPrune]: formatPruneLimit(parsePruneLimit(props.maxPrune, 'WebhookSecretSync maxPrune')) }),
         POWERTOOLS_METRICS_NAMESPACE: 'WebhookSecretSync',
         POWERTOOLS_SERVICE_NAME: SERVICE,
         NODE_OPTIONS: '--enable-source-maps',

@@ -14,6 +14,7 @@ export const ENV = {
   kubeconfigSecretArn: 'WSS_KUBECONFIG_SECRET_ARN',
   eventBusName: 'WSS_EVENT_BUS_NAME',
   deadlineMarginMs: 'WSS_DEADLINE_MARGIN_MS',
+  maxPrune: 'WSS_MAX_PRUNE',
 } as const;
 
 export const CLUSTER_AUTH = { eks: 'eks', kubeconfigSecret: 'kubeconfig-secret' } as const;

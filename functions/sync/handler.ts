@@ -72,6 +72,7 @@ async function sync(event: unknown, context: Context, { signal }: { signal: Abor
       deadline: Date.now() + context.getRemainingTimeInMillis() - w.settings.deadlineMarginMs,
       signal,
       http: w.http,
+      maxPrune: w.settings.maxPrune,
     });
     const report = reportOf(summary, trigger);
     recordMetrics(report, { addMetric: (name, unit, value) => { metrics.addMetric(name, MetricUnit[unit], value); } });

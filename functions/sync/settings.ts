@@ -1,5 +1,6 @@
 /** The function's settings, from the environment the stack sets (names in ENV, shared with infra/). */
 import { z } from 'zod';
+import { DEFAULT_PRUNE_LIMIT, parsePruneLimit, type PruneLimit } from '../../src/sync/prune-limit.ts';
 import { CLUSTER_AUTH, ENV } from './contract.ts';
 
 const Env = z.object({
@@ -14,6 +15,7 @@ const Env = z.object({
   [ENV.kubeconfigSecretArn]: z.string().min(1).optional(),
   [ENV.eventBusName]: z.string().min(1).optional(),
   [ENV.deadlineMarginMs]: z.coerce.number().int().min(0).default(10_000),
+  [ENV.maxPrune]: z.string().min(1).optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),
 });
 
@@ -31,6 +33,8 @@ export interface Settings {
   readonly eventBusName: string | undefined;
   /** Stop starting new ExternalSecrets this long before Lambda's timeout (time to report). */
   readonly deadlineMarginMs: number;
+  /** At most this many Owner Secrets are pruned per run (`N` or `P%`, default 50%); above it, none. */
+  readonly maxPrune: PruneLimit;
 }
 
 /**
@@ -63,5 +67,10 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     cluster,
     eventBusName: e[ENV.eventBusName],
     deadlineMarginMs: e[ENV.deadlineMarginMs],
+    maxPrune: maxPruneOf(e[ENV.maxPrune]),
   };
+}
+
+function maxPruneOf(text: string | undefined): PruneLimit {
+  return text === undefined ? DEFAULT_PRUNE_LIMIT : parsePruneLimit(text, `function environment: ${ENV.maxPrune}`);
 }

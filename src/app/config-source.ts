@@ -4,10 +4,12 @@ import { loadConfigPartialFromConfigMap, loadConfigPartialFromPaths, type Invali
 import type { Config, ConfigMapRef } from '../config/types.ts';
 import type { KubeGateway } from '../kube/gateway.ts';
 import { ConfigError } from '../model/errors.ts';
+import { MANAGED } from '../model/managed.ts';
 
 export const DEFAULT_CONFIGMAP = { namespace: 'webhook-secret-sync', name: 'webhook-secret-sync' } as const;
 /** On the ConfigMap: every namespace its ExternalSecrets ever used, so Owner clean-up finds them. */
-export const NAMESPACES_ANNOTATION = 'webhook-secret-sync.io/namespaces';
+/** Namespaces recorded for Owner clean-up (one key, shared with the run that drops empty ones). */
+export const NAMESPACES_ANNOTATION = MANAGED.namespacesAnnotation;
 
 
 export interface LoadedConfig {

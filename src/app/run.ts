@@ -9,6 +9,7 @@ import type { RetryOptions } from '../providers/webhook/retry.ts';
 import { UndiciTransport } from '../providers/webhook/transport.ts';
 import { syncCluster } from '../sync/cluster-sync.ts';
 import type { Selection } from '../sync/due.ts';
+import type { PruneLimit } from '../sync/prune-limit.ts';
 import type { RunSummary } from '../sync/result.ts';
 import { withInvalidDocuments } from './invalid-documents.ts';
 import { runProviders } from './providers.ts';
@@ -28,6 +29,8 @@ export interface RunOptions {
    * ExternalSecret of a Secret that must stay).
    */
   readonly invalid?: readonly InvalidDocument[];
+  /** Prune at most this many Owner Secrets per run (default 50% of this source's); above it, none. */
+  readonly maxPrune?: PruneLimit;
   /** Reuse one transport across runs (keeps endpoint connections warm in `run --local` and Lambda). */
   readonly http?: UndiciTransport;
   /** Endpoint retry tuning (tests shorten the delays). */
@@ -56,6 +59,7 @@ export async function runOnce(o: RunOptions): Promise<RunSummary> {
       ...(o.extraNamespaces ? { extraNamespaces: o.extraNamespaces } : {}),
       ...(o.deadline !== undefined ? { deadline: o.deadline } : {}),
       ...(prune !== undefined ? { prune } : {}),
+      ...(o.maxPrune ? { maxPrune: o.maxPrune } : {}),
     });
     return withInvalidDocuments(summary, invalid);
   } finally {

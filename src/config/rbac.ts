@@ -1,5 +1,6 @@
 /**
- * The least privilege a sync identity needs for a given config: get the ConfigMap; list/get/create/
+ * The least privilege a sync identity needs for a given config: get and patch the ConfigMap (its
+ * namespace record, see src/sync/namespace-record.ts); list/get/create/
  * patch/delete Secrets and create Events in each target namespace; get the labelled auth Secrets and
  * CA ConfigMaps elsewhere by name. Nothing cluster-wide.
  */
@@ -36,7 +37,8 @@ export function rbacFor(config: Config, options: { configMap?: ConfigMapRef; sub
     add(ns, { apiGroups: [''], resources: ['events'], verbs: ['create'] });
   }
   if (options.configMap) {
-    add(options.configMap.namespace, { apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: [options.configMap.name] });
+    // patch: a run removes a namespace from the ConfigMap's clean-up record once it holds no Owner Secret.
+    add(options.configMap.namespace, { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'patch'], resourceNames: [options.configMap.name] });
   }
   for (const store of config.stores) {
     const users = config.externalSecrets.filter((es) =>

@@ -189,6 +189,15 @@ export class ClientNodeGateway implements KubeGateway {
       ));
   }
 
+  async replaceConfigMapAnnotation(namespace: string, name: string, key: string, expected: string, value: string): Promise<void> {
+    const path = `/metadata/annotations/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    await call(`annotate ConfigMap ${namespace}/${name}`, () =>
+      this.#core.patchNamespacedConfigMap(
+        { namespace, name, fieldManager: STATUS_FIELD_MANAGER, body: [{ op: 'test', path, value: expected }, { op: 'replace', path, value }] },
+        this.#withHeader('Content-Type', PatchStrategy.JsonPatch),
+      ));
+  }
+
   async readSecret(namespace: string, name: string): Promise<SecretObject | undefined> {
     const s = await this.getSecret(namespace, name);
     return s ? { labels: s.labels, data: s.data } : undefined;

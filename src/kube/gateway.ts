@@ -68,6 +68,11 @@ export interface KubeGateway extends ReferenceReader {
   recordEvent(event: SecretEvent): Promise<void>;
   readConfigMapWithMeta(namespace: string, name: string): Promise<ConfigMapData | undefined>;
   applyConfigMap(namespace: string, name: string, content: ConfigMapData): Promise<void>;
+  /**
+   * Replaces one annotation of a ConfigMap only if it still has the value `expected` (a JSON patch
+   * with a test: 422 when it changed meanwhile); nothing else of the ConfigMap is touched.
+   */
+  replaceConfigMapAnnotation(namespace: string, name: string, key: string, expected: string, value: string): Promise<void>;
 }
 
 /** An apiserver answer other than success: status code and Kubernetes reason, never the request. */

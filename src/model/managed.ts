@@ -10,6 +10,13 @@ export const MANAGED = {
   cadenceAnnotation: 'webhook-secret-sync.io/cadence',
   creationPolicyAnnotation: 'webhook-secret-sync.io/creation-policy',
   lastErrorAnnotation: 'webhook-secret-sync.io/last-error',
+  /**
+   * On an ExternalSecret: the source (`configmap:ns/name` or `files`) whose Secret it may take over.
+   * Without it, a Secret recorded by another source is never written (two configs never take turns).
+   */
+  takeOverAnnotation: 'webhook-secret-sync.io/take-over-from',
+  /** On the config ConfigMap: namespaces that may still hold its Owner Secrets (Owner clean-up reads them). */
+  namespacesAnnotation: 'webhook-secret-sync.io/namespaces',
 } as const;
 
 /** `NAMESPACE/NAME` of an ExternalSecret (DNS-1123 names), as the CLI and the function accept it. */

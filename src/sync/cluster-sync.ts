@@ -8,11 +8,14 @@ import type { Config, ExternalSecretDef, StoreDef } from '../config/types.ts';
 import type { ExistingSecret, KubeGateway } from '../kube/gateway.ts';
 import type { SecretsClient } from '../providers/secrets-client.ts';
 import { computeOne } from './compute.ts';
-import { MANAGED } from '../model/managed.ts';
 import { isDue, type Selection } from './due.ts';
+import { forgetEmptyNamespaces } from './namespace-record.ts';
+import { fromOtherSource } from './ownership.ts';
+import { pruneOrphans } from './prune.ts';
+import { DEFAULT_PRUNE_LIMIT, type PruneLimit } from './prune-limit.ts';
 import { countOutcomes, REASONS, type Outcome, type RunSummary } from './result.ts';
 import { readManagedState } from './state.ts';
-import { deleteOwned, writeResult } from './write.ts';
+import { writeResult } from './write.ts';
 
 export interface ClusterSyncOptions {
   readonly config: Config;
@@ -30,6 +33,8 @@ export interface ClusterSyncOptions {
    * ConfigMap source, off for files (two file sets would otherwise prune each other).
    */
   readonly prune?: boolean;
+  /** At most this many of this source's Owner Secrets are pruned in one run (default 50%); above it, none. */
+  readonly maxPrune?: PruneLimit;
   /** Epoch ms after which no new ExternalSecret starts. */
   readonly deadline?: number;
   readonly now?: () => Date;
@@ -64,7 +69,9 @@ export async function syncCluster(o: ClusterSyncOptions): Promise<RunSummary> {
       outcomes.push(outcomeOf(es, 'failed', REASONS.updateFailed, listError));
       continue;
     }
-    const d = isDue(es, state.secrets.get(`${es.namespace}/${es.targetName}`), o.selection, runStart.getTime());
+    const recorded = state.secrets.get(`${es.namespace}/${es.targetName}`);
+    // Another source's Secret is never "ours and up to date": the write step reports why it is refused.
+    const d = isDue(es, recorded && fromOtherSource(recorded, o.source) ? undefined : recorded, o.selection, runStart.getTime());
     if (d.due) due.push(es);
     else outcomes.push(outcomeOf(es, 'skipped', REASONS.notDue, d.why));
   }
@@ -74,7 +81,8 @@ export async function syncCluster(o: ClusterSyncOptions): Promise<RunSummary> {
   // and writes overlap instead of running as two phases.
   const fetchLimit = pLimit(64);
   const writeLimit = pLimit(o.writeConcurrency ?? 16);
-  const ctx = { gateway: o.gateway, now: runStart };
+  const own = { source: o.source, current: new Set(o.config.externalSecrets.map((es) => `${es.namespace}/${es.name}`)) };
+  const ctx = { gateway: o.gateway, now: runStart, own };
   const deps = { stores: o.config.stores, clientFor: o.clientFor, source: o.source, mayStart: () => o.deadline === undefined || Date.now() < o.deadline };
   let entriesFetched = 0;
   outcomes.push(...(await Promise.all(due.map((es) => fetchLimit(async () => {
@@ -85,7 +93,16 @@ export async function syncCluster(o: ClusterSyncOptions): Promise<RunSummary> {
     return writeLimit(() => writeResult(c, existing, ctx));
   })))));
 
-  if (o.prune ?? o.source.startsWith('configmap:')) outcomes.push(...(await pruneOrphans(o, state.secrets.values())));
+  let deleted: ReadonlySet<string> = new Set();
+  if (o.prune ?? o.source.startsWith('configmap:')) {
+    const pruned = await pruneOrphans({ gateway: o.gateway, config: o.config, source: o.source, limit: o.maxPrune ?? DEFAULT_PRUNE_LIMIT, existing: state.secrets.values() });
+    outcomes.push(...pruned.outcomes);
+    deleted = pruned.deleted;
+  }
+  outcomes.push(...(await forgetEmptyNamespaces({
+    gateway: o.gateway, config: o.config, source: o.source, cleanupNamespaces: namespaces.filter((ns) => !used.has(ns)),
+    existing: state.secrets.values(), listErrors: state.errors, deleted,
+  })));
   return {
     outcomes,
     counts: countOutcomes(outcomes),
@@ -123,26 +140,6 @@ function resolveTargets(gateway: KubeGateway, managed: ReadonlyMap<string, Exist
       return merging && names ? ((await gateway.getSecret(es.namespace, es.targetName)) ?? meta) : meta;
     },
   };
-}
-
-async function pruneOrphans(o: ClusterSyncOptions, existing: Iterable<ExistingSecret>): Promise<Outcome[]> {
-  const wanted = new Map(o.config.externalSecrets.map((es) => [`${es.namespace}/${es.name}`, es.targetName]));
-  const out: Outcome[] = [];
-  for (const s of existing) {
-    const owner = s.annotations[MANAGED.externalSecretAnnotation];
-    if (!owner || s.annotations[MANAGED.sourceAnnotation] !== o.source) continue;
-    if (s.annotations[MANAGED.creationPolicyAnnotation] !== 'Owner') continue;
-    if (wanted.get(owner) === s.name) continue;
-    const base = { externalSecret: owner, target: `${s.namespace}/${s.name}`, cadence: s.annotations[MANAGED.cadenceAnnotation] ?? '' };
-    try {
-      await deleteOwned(o.gateway, s, owner);
-      await o.gateway.recordEvent({ namespace: s.namespace, secretName: s.name, type: 'Normal', reason: REASONS.deleted, message: 'secret deleted because it was orphaned', externalSecret: owner }).catch(() => undefined);
-      out.push({ ...base, result: 'deleted', reason: REASONS.deleted, message: 'secret deleted because it was orphaned (its ExternalSecret left the config)' });
-    } catch (e) {
-      out.push({ ...base, result: 'failed', reason: REASONS.updateFailed, message: `could not delete orphaned secret: ${(e as Error).message}` });
-    }
-  }
-  return out;
 }
 
 function outcomeOf(es: ExternalSecretDef, result: Outcome['result'], reason: string, message: string): Outcome {

@@ -13,8 +13,11 @@ export interface StatusRow {
   readonly message: string;
 }
 
-/** One LIST per namespace, then a row per ExternalSecret. */
-export async function statusRows(config: Config, gateway: KubeGateway): Promise<StatusRow[]> {
+/**
+ * One LIST per namespace, then a row per ExternalSecret. With `source`, a Secret recorded by
+ * another source is a Conflict (its data is not this config's).
+ */
+export async function statusRows(config: Config, gateway: KubeGateway, source?: string): Promise<StatusRow[]> {
   const namespaces = [...new Set(config.externalSecrets.map((es) => es.namespace))];
   const { secrets, errors } = await readManagedState(gateway, namespaces);
   return config.externalSecrets.map((es): StatusRow => {
@@ -26,6 +29,10 @@ export async function statusRows(config: Config, gateway: KubeGateway): Promise<
     if (!s) return { ...base, lastSync: undefined, result: 'NotSynced', message: 'target Secret does not exist (or is not managed by webhook-secret-sync)' };
     const owner = s.annotations[MANAGED.externalSecretAnnotation];
     if (owner !== id) return { ...base, lastSync: undefined, result: 'Conflict', message: `target is owned by another ExternalSecret (${owner ?? 'unknown'})` };
+    const recorded = s.annotations[MANAGED.sourceAnnotation];
+    if (source !== undefined && recorded !== undefined && recorded !== source) {
+      return { ...base, lastSync: undefined, result: 'Conflict', message: `target is managed from another source (${recorded})` };
+    }
     const lastSync = s.annotations[MANAGED.lastSyncAnnotation];
     const error = s.annotations[MANAGED.lastErrorAnnotation];
     if (error) return { ...base, lastSync, result: 'Failed', message: error };

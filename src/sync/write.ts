@@ -7,11 +7,13 @@ import { KubeApiError, type ExistingSecret, type KubeGateway } from '../kube/gat
 import type { Computation } from './compute.ts';
 import { type DesiredSecret } from './desired-secret.ts';
 import { MANAGED } from '../model/managed.ts';
+import { ownedBy, writeRefusal, type OwnershipContext } from './ownership.ts';
 import { REASONS, type Outcome } from './result.ts';
 
 export interface WriteContext {
   readonly gateway: KubeGateway;
   readonly now: Date;
+  readonly own: OwnershipContext;
 }
 
 /** Applies one computation given the target's current state; never throws (failures are outcomes). */
@@ -30,15 +32,9 @@ export async function writeResult(c: Computation, existing: ExistingSecret | und
 
 async function applyDesired(es: ExternalSecretDef, desired: DesiredSecret, existing: ExistingSecret | undefined, ctx: WriteContext): Promise<Outcome> {
   const policy = es.spec.target.creationPolicy;
-  const id = `${es.namespace}/${es.name}`;
   if (policy === 'None') return outcome(es, 'skipped', REASONS.none, 'creationPolicy=None: nothing is written');
-  const owner = existing?.annotations[MANAGED.externalSecretAnnotation];
-  if (existing && owner !== undefined && owner !== id) {
-    return recordFailure(es, undefined, `target is owned by another ExternalSecret (${owner})`, ctx);
-  }
-  if (existing && owner === undefined && policy === 'Owner') {
-    return recordFailure(es, undefined, `failed to take ownership of target secret: Secret ${es.namespace}/${es.targetName} exists and was not created by webhook-secret-sync (use creationPolicy Merge or Orphan to write into it)`, ctx);
-  }
+  const refusal = writeRefusal(es, existing, ctx.own);
+  if (refusal !== undefined) return recordFailure(es, undefined, refusal, ctx);
   if (!existing && policy === 'Merge') {
     return outcome(es, 'skipped', REASONS.secretMissing, 'secret will not be created due to CreationPolicy=Merge');
   }
@@ -77,6 +73,9 @@ async function applyDesired(es: ExternalSecretDef, desired: DesiredSecret, exist
       // Another run wrote the Secret after we read it. If that run started after ours, its data is
       // at least as fresh: keep it. Otherwise apply ours on top of the new version.
       current = await ctx.gateway.getSecret(es.namespace, es.targetName);
+      // Whoever wrote it meanwhile may own it now (another source, a current ExternalSecret): ask again.
+      const refusal = writeRefusal(es, current, ctx.own);
+      if (refusal !== undefined) return recordFailure(es, undefined, refusal, ctx);
       const theirs = Date.parse(current?.annotations[MANAGED.lastSyncAnnotation] ?? '');
       if (current && theirs >= ctx.now.getTime()) return outcome(es, 'unchanged', REASONS.synced, 'superseded by a concurrent run with fresher data');
     }
@@ -95,34 +94,45 @@ async function applyDesired(es: ExternalSecretDef, desired: DesiredSecret, exist
 
 async function deleteGone(es: ExternalSecretDef, existing: ExistingSecret | undefined, ctx: WriteContext): Promise<Outcome> {
   if (!existing) return outcome(es, 'unchanged', REASONS.deleted, 'the provider has no such secret and the target does not exist');
-  if (es.spec.target.creationPolicy !== 'Owner' || existing.annotations[MANAGED.externalSecretAnnotation] !== `${es.namespace}/${es.name}`) {
+  if (es.spec.target.creationPolicy !== 'Owner') {
     return recordFailure(es, existing, `unable to delete secret ${es.namespace}/${es.targetName}: creationPolicy=${es.spec.target.creationPolicy} is not Owner`, ctx);
   }
-  await deleteOwned(ctx.gateway, existing, `${es.namespace}/${es.name}`);
+  // Only a Secret this very ExternalSecret wrote (and this source): never one it would first have to take over.
+  if (!ownedBy(es, existing, ctx.own.source)) {
+    const by = `${existing.annotations[MANAGED.externalSecretAnnotation] ?? 'nobody'} of ${existing.annotations[MANAGED.sourceAnnotation] ?? 'no source'}`;
+    return recordFailure(es, existing, `unable to delete secret ${es.namespace}/${es.targetName}: it is recorded as written by ${by}, not by this ExternalSecret; kept`, ctx);
+  }
+  if (!(await deleteOwned(ctx.gateway, existing, `${es.namespace}/${es.name}`))) {
+    return outcome(es, 'skipped', REASONS.synced, 'secret kept: it changed owner or source during the run');
+  }
   await event(ctx, es, 'Normal', REASONS.deleted, 'secret deleted due to DeletionPolicy=Delete');
   return outcome(es, 'deleted', REASONS.deleted, 'secret deleted due to DeletionPolicy=Delete');
 }
 
 /**
  * Deletes exactly the object we looked at; if it changed meanwhile (409, another run touched it),
- * re-reads it once and deletes it if it is still ours.
+ * re-reads it once and deletes it only if the same ExternalSecret of the same source still owns it
+ * (a take-over or a rewrite by another source in between keeps it). True when it is gone.
  */
-export async function deleteOwned(gateway: KubeGateway, s: ExistingSecret, owner: string): Promise<void> {
+export async function deleteOwned(gateway: KubeGateway, s: ExistingSecret, owner: string): Promise<boolean> {
   try {
     await gateway.deleteSecret(s.namespace, s.name, { uid: s.uid, resourceVersion: s.resourceVersion });
+    return true;
   } catch (e) {
-    if (e instanceof KubeApiError && e.code === 404) return;
+    if (e instanceof KubeApiError && e.code === 404) return true;
     if (!(e instanceof KubeApiError && e.code === 409)) throw e;
     const fresh = await gateway.getSecret(s.namespace, s.name);
-    if (!fresh || fresh.annotations[MANAGED.externalSecretAnnotation] !== owner) return;
+    if (!fresh) return true;
+    if (fresh.annotations[MANAGED.externalSecretAnnotation] !== owner) return false;
+    if (fresh.annotations[MANAGED.sourceAnnotation] !== s.annotations[MANAGED.sourceAnnotation]) return false;
     await gateway.deleteSecret(s.namespace, s.name, { uid: fresh.uid, resourceVersion: fresh.resourceVersion });
+    return true;
   }
 }
 
 /** A failure leaves the Secret's data alone; it is recorded as an annotation (if it changed) and an event. */
 async function recordFailure(es: ExternalSecretDef, existing: ExistingSecret | undefined, message: string, ctx: WriteContext): Promise<Outcome> {
-  const ours = existing?.annotations[MANAGED.externalSecretAnnotation] === `${es.namespace}/${es.name}`;
-  if (existing && ours && existing.annotations[MANAGED.lastErrorAnnotation] !== message.slice(0, 1000)) {
+  if (existing && ownedBy(es, existing, ctx.own.source) && existing.annotations[MANAGED.lastErrorAnnotation] !== message.slice(0, 1000)) {
     await ctx.gateway.annotateSecret(es.namespace, es.targetName, { [MANAGED.lastErrorAnnotation]: message.slice(0, 1000) }).catch(() => undefined);
   }
   await event(ctx, es, 'Warning', REASONS.updateFailed, message).catch(() => undefined);

@@ -224,13 +224,15 @@ describe('cluster sync', () => {
     expect((await s.secret('es-0'))?.data).toEqual({ password: 'cnry-v1x' });
   });
 
-  it('refuses a target owned by another ExternalSecret', async () => {
+  it('refuses a target owned by another ExternalSecret that is still in the config', async () => {
+    // Since issue #10 an owner that left the config is taken over (a rename); one still in it never is.
     endpoint.on('GET', '/secrets/db', { body: { value: 'cnry-vvv' } });
     await s.sync(s.config(STORE, [one({ target: { name: 'taken' } })]));
     const other = s.config(STORE, [{ ...one({ target: { name: 'taken' } }) }]);
-    const renamed = { ...other, externalSecrets: other.externalSecrets.map((e) => ({ ...e, name: 'intruder' })) };
-    const summary = await s.sync(renamed, { all: true }, 'files');
-    expect(summary.outcomes).toContainEqual(expect.objectContaining({ externalSecret: `${s.namespace}/intruder`, result: 'failed', message: expect.stringContaining('target is owned by another ExternalSecret') }));
+    const both = { ...other, externalSecrets: [...other.externalSecrets, ...other.externalSecrets.map((e) => ({ ...e, name: 'intruder' }))] };
+    const summary = await s.sync(both, { all: true }, 'files');
+    expect(summary.outcomes).toContainEqual(expect.objectContaining({ externalSecret: `${s.namespace}/intruder`, result: 'failed', message: expect.stringContaining(`target is owned by another ExternalSecret (${s.namespace}/es-0)`) }));
+    expect((await s.secret('taken'))?.annotations['webhook-secret-sync.io/external-secret']).toBe(`${s.namespace}/es-0`);
   });
 
   it('applies target.template: type, labels, annotations and data', async () => {

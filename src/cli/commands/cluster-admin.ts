@@ -2,12 +2,14 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { NAMESPACES_ANNOTATION, loadFromConfigMap, loadFromFiles, parseConfigMapRef } from '../../app/config-source.ts';
+import { NAMESPACES_ANNOTATION, loadFromConfigMap, loadFromFiles, parseConfigMapRef, sourceOf } from '../../app/config-source.ts';
 import { openGateway } from '../../app/kube.ts';
 import { readManifestPaths } from '../../config/documents.ts';
 import { loadConfig } from '../../config/load.ts';
 import { rbacFor, type RbacSubject } from '../../config/rbac.ts';
-import { UsageError } from '../../model/errors.ts';
+import type { KubeGateway } from '../../kube/gateway.ts';
+import { ConfigError, UsageError } from '../../model/errors.ts';
+import { isOwnerSecretOf } from '../../sync/prune.ts';
 import { statusRows } from '../../sync/status.ts';
 import { EXIT, type Io } from '../context.ts';
 import { table } from '../output.ts';
@@ -21,11 +23,16 @@ export function registerClusterAdminCommands(program: Command, io: Io, setExit: 
     .requiredOption('-f, --filename <path...>', 'manifest files or directories')
     .option('--configmap <ns/name>', 'target ConfigMap', 'webhook-secret-sync/webhook-secret-sync')
     .option('-n, --namespace <namespace>', 'namespace of documents that name none', 'default')
+    .option('--allow-empty', 'push a set with no ExternalSecret (the next runs prune this config\'s Owner Secrets, within the prune limit)')
     .option('--kubeconfig <file>').option('--context <name>')
-    .action(async (opts: { filename: string[]; configmap: string; namespace: string } & KubeOpts) => {
+    .action(async (opts: { filename: string[]; configmap: string; namespace: string; allowEmpty?: boolean } & KubeOpts) => {
       const sources = await readManifestPaths(opts.filename);
       const parsed = loadConfig(sources, { defaultNamespace: opts.namespace }); // refuse to push an invalid config
       const ref = parseConfigMapRef(opts.configmap);
+      if (parsed.externalSecrets.length === 0 && !opts.allowEmpty) {
+        throw new ConfigError(`config push -f ${opts.filename.join(' ')}: no ExternalSecret found (${String(sources.length)} file(s) read); `
+          + `pushing it would make the next runs delete the Owner Secrets of ${sourceOf(ref)}. Pass --allow-empty if that is intended`);
+      }
       const data: Record<string, string> = {};
       for (const s of sources) {
         let key = basename(s.source).replace(/[^-._a-zA-Z0-9]/gu, '_');
@@ -35,7 +42,10 @@ export function registerClusterAdminCommands(program: Command, io: Io, setExit: 
       const gateway = await openGateway(opts);
       try {
         const previous = await gateway.readConfigMapWithMeta(ref.namespace, ref.name);
-        const namespaces = new Set([...(previous?.annotations[NAMESPACES_ANNOTATION] ?? '').split(',').filter(Boolean), ...parsed.externalSecrets.map((e) => e.namespace)]);
+        const current = new Set(parsed.externalSecrets.map((e) => e.namespace));
+        const recorded = (previous?.annotations[NAMESPACES_ANNOTATION] ?? '').split(',').filter(Boolean);
+        const kept = await stillHolding(gateway, sourceOf(ref), recorded.filter((ns) => !current.has(ns)));
+        const namespaces = new Set([...kept, ...current]);
         await gateway.applyConfigMap(ref.namespace, ref.name, { data, annotations: { [NAMESPACES_ANNOTATION]: [...namespaces].sort().join(',') } });
         io.out(`configmap/${ref.name} ${previous ? 'configured' : 'created'} in ${ref.namespace}: ${String(parsed.stores.length)} store(s), ${String(parsed.externalSecrets.length)} ExternalSecret(s)\n`);
       } finally {
@@ -55,7 +65,7 @@ export function registerClusterAdminCommands(program: Command, io: Io, setExit: 
       const gateway = await openGateway(opts);
       try {
         const loaded = opts.filename ? await loadFromFiles(opts.filename, opts.namespace) : await loadFromConfigMap(gateway, parseConfigMapRef(opts.configmap), opts.namespace);
-        const rows = await statusRows(loaded.config, gateway);
+        const rows = await statusRows(loaded.config, gateway, loaded.source);
         if (opts.output === 'json') io.out(`${JSON.stringify(rows, null, 2)}\n`);
         else io.out(table(['EXTERNALSECRET', 'TARGET', 'CADENCE', 'LAST SYNC', 'RESULT', 'MESSAGE'], rows.map((r) => [r.externalSecret, r.target, r.cadence, r.lastSync ?? '-', r.result, r.message])));
         setExit(rows.some((r) => r.result === 'Failed') ? EXIT.failed : EXIT.ok);
@@ -88,4 +98,19 @@ export function registerClusterAdminCommands(program: Command, io: Io, setExit: 
       io.out(docs.map((d) => stringify(d)).join('---\n'));
       setExit(EXIT.ok);
     });
+}
+
+/**
+ * The recorded namespaces that still hold an Owner Secret of `source` (or cannot be read, so may):
+ * the others leave the record, and a run need not list them any more.
+ */
+async function stillHolding(gateway: KubeGateway, source: string, namespaces: readonly string[]): Promise<string[]> {
+  const holding = await Promise.all(namespaces.map(async (ns) => {
+    try {
+      return (await gateway.listManagedSecrets(ns)).some((s) => isOwnerSecretOf(s, source));
+    } catch {
+      return true;
+    }
+  }));
+  return namespaces.filter((_, i) => holding[i]);
 }

@@ -9,6 +9,7 @@ import { fileReferences } from '../../providers/file-references.ts';
 import { EMPTY_REFERENCES } from '../../providers/references.ts';
 import { UndiciTransport } from '../../providers/webhook/transport.ts';
 import { computeSecrets } from '../../sync/compute.ts';
+import { parsePruneLimit } from '../../sync/prune-limit.ts';
 import type { RunSummary } from '../../sync/result.ts';
 import { EXIT, type Io } from '../context.ts';
 import { formatList, secretManifest, table } from '../output.ts';
@@ -26,6 +27,7 @@ interface SyncOptions {
   externalSecret: string[];
   all?: boolean;
   prune?: boolean;
+  maxPrune?: string;
 }
 
 /** `sync`: to a cluster (from a ConfigMap or files), or offline with `--dry-run=client`. */
@@ -45,9 +47,11 @@ export function registerSyncCommand(program: Command, io: Io, setExit: (code: nu
     .option('--all', 'force every ExternalSecret')
     .option('--prune', 'delete Owner Secrets whose ExternalSecret left the config (default with --configmap)')
     .option('--no-prune', 'keep them (default with -f, where another file set may own them)')
+    .option('--max-prune <N|P%>', 'prune at most N (or P% of this source\'s) Owner Secrets in one run; above it, none (default 50%)')
     .action(async (opts: SyncOptions) => {
       if (opts.dryRun !== undefined) return dryRun(opts, io, setExit);
       if (opts.filename && opts.configmap) throw new UsageError('use either -f or --configmap, not both');
+      const maxPrune = opts.maxPrune === undefined ? undefined : parsePruneLimit(opts.maxPrune, '--max-prune');
       const gateway = await openGateway({ kubeconfig: opts.kubeconfig, context: opts.context });
       try {
         // An invalid document fails alone (reported below, exit 1); the rest still syncs.
@@ -63,6 +67,7 @@ export function registerSyncCommand(program: Command, io: Io, setExit: (code: nu
           invalid: loaded.invalid,
           selection: { cadence: opts.cadence, externalSecrets: opts.externalSecret, all: opts.all },
           ...(opts.prune !== undefined ? { prune: opts.prune } : {}),
+          ...(maxPrune ? { maxPrune } : {}),
         });
         printSummary(summary, opts.output, io);
         setExit(summary.counts.failed > 0 ? EXIT.failed : EXIT.ok);

@@ -61,6 +61,14 @@ describe('WebhookSecretSync stack', () => {
     });
   });
 
+  it('passes the prune limit to every function only when given, and refuses a bad one at synth', async () => {
+    const given = await synth({ manifests: TWO_CADENCES(), eksCluster: 'prod', maxPrune: '25%' });
+    expect(Object.keys(given.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { WSS_MAX_PRUNE: '25%' } } } }))).toHaveLength(2);
+    const unset = await synth({ manifests: TWO_CADENCES(), eksCluster: 'prod' });
+    expect(Object.keys(unset.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { WSS_MAX_PRUNE: Match.anyValue() } } } }))).toHaveLength(0);
+    await expect(synth({ manifests: TWO_CADENCES(), eksCluster: 'prod', maxPrune: 'all' })).rejects.toThrow('WebhookSecretSync maxPrune: invalid prune limit "all"');
+  });
+
   it('creates no more schedules than distinct refreshIntervals', async () => {
     const template = await synth({ manifests: TWO_CADENCES(), eksCluster: 'prod' });
     expect(Object.keys(template.findResources('AWS::Scheduler::Schedule'))).toHaveLength(2);
