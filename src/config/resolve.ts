@@ -77,9 +77,7 @@ function clusterStoreAllows(store: StoreDef, namespace: string): boolean {
 
 /** Go `regexp.MatchString` (unanchored), compiled once and cached, the dialect ESO uses here too. */
 function matchesGo(pattern: string, text: string): boolean {
-  const re = compileGoRegexp(pattern);
-  re.lastIndex = 0; // the cached RegExp is global
-  return re.test(text);
+  return compileGoRegexp(pattern).test(text);
 }
 
 /** Records issues for unresolvable references and duplicates; mutates nothing. */

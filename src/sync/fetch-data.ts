@@ -9,7 +9,7 @@ import type { StoreRef } from '../model/manifests.ts';
 import { ProviderSecretNotFoundError } from '../providers/errors.ts';
 import type { SecretsClient } from '../providers/secrets-client.ts';
 import { SyncError } from './errors.ts';
-import { convertKeys, decodeValue, rewriteKeys, validateKeys } from './keys.ts';
+import { convertKeys, decodeValue, rewriteKeys, RewriteError, validateKeys } from './keys.ts';
 
 export interface FetchDeps {
   readonly stores: readonly StoreDef[];
@@ -54,10 +54,21 @@ export async function fetchData(es: ExternalSecretDef, deps: FetchDeps): Promise
       const client = clientOf(d.sourceRef?.storeRef ?? es.spec.secretStoreRef, where);
       try {
         let map = await client.getSecretMap(ref, es.namespace);
-        map = d.rewrite?.length ? rewriteKeys(map, d.rewrite) : convertKeys(map, ref.conversionStrategy);
+        try {
+          map = d.rewrite?.length ? rewriteKeys(map, d.rewrite) : convertKeys(map, ref.conversionStrategy);
+        } catch (e) {
+          if (!(e instanceof RewriteError)) throw e;
+          throw new SyncError(`spec.dataFrom[${String(i)}].rewrite[${String(e.index)}]: ${e.message}`, { cause: e });
+        }
         map = validateKeys(map);
         const values: Record<string, Buffer> = {};
-        for (const [k, v] of Object.entries(map)) values[k] = decodeValue(v, ref.decodingStrategy);
+        for (const [k, v] of Object.entries(map)) {
+          try {
+            values[k] = decodeValue(v, ref.decodingStrategy);
+          } catch (e) {
+            throw new Error(`failure decoding key ${JSON.stringify(k)}: ${(e as Error).message}`, { cause: e });
+          }
+        }
         return { values };
       } catch (e) {
         return onMissing(e, where);

@@ -1,6 +1,8 @@
 /** ESO's key handling for dataFrom: rewrite, conversionStrategy, validation; and decodingStrategy. */
 import type { Rewrite } from '../model/manifests.ts';
 import { compileGoRegexp, goReplaceAll, renderTemplate } from '../template/index.ts';
+import { goBase64Decode } from '../template/go-base64.ts';
+import { hasDigitLedName, type GoRegexp } from '../template/go-regexp.ts';
 
 const VALID_KEY = /^[-._a-zA-Z0-9]+$/u;
 
@@ -10,23 +12,83 @@ export function isValidSecretKey(key: string): boolean {
 }
 
 
-/** Applies rewrites in order (regexp: replace all; transform: template over `.value`). */
+/** A `rewrite[]` entry failed or emptied keys; `index` is its position in `rewrite[]`. */
+export class RewriteError extends Error {
+  readonly index: number;
+
+  constructor(index: number, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RewriteError';
+    this.index = index;
+  }
+}
+
+/** Names in a Go replacement that no group of `re` has (`$1_MONITOR` when only group 1 exists). */
+function unknownGroups(re: GoRegexp, target: string): string[] {
+  const names = Array.from(target.matchAll(/\$(\$|\{[A-Za-z0-9_]+\}|[A-Za-z0-9_]+)/g), (m) => (m[1] ?? '').replace(/^\{|\}$/g, ''));
+  return names.filter((n) => n !== '$' && !/^(0|[1-9]\d{0,7})$/.test(n) && re.groupIndex(n) < 0);
+}
+
+/** Why a rewrite emptied keys, with Go's `${1}` hint when a `$1x` name is the likely cause. */
+function emptiedMessage(emptied: readonly string[], all: boolean, r: Rewrite, re?: GoRegexp): string {
+  const keys = emptied.map((k) => JSON.stringify(k)).join(', ');
+  let msg = `the rewrite turned ${all ? 'every key' : 'these keys'} into "": ${keys}`;
+  const unknown = re && r.regexp ? unknownGroups(re, r.regexp.target) : [];
+  if (unknown.length > 0 && hasDigitLedName(r.regexp?.target ?? '')) {
+    const first = unknown.find((n) => /^\d/.test(n)) ?? '';
+    const digits = /^\d+/.exec(first)?.[0] ?? '1';
+    msg += `; in Go's replacement syntax $${first} is the group named "${first}", which the regexp does not have: write \${${digits}}${first.slice(digits.length)} for group ${digits}`;
+  } else if (unknown.length > 0) {
+    msg += `; the regexp has no group named ${unknown.map((n) => JSON.stringify(n)).join(', ')}`;
+  }
+  return msg;
+}
+
+/**
+ * Applies rewrites in order (regexp: Go's ReplaceAllString; transform: template over `.value`).
+ * Keys a rewrite empties are dropped, as ESO does (a way to filter keys), except when it empties
+ * every key or a replacement names a group the regexp does not have: then a {@link RewriteError}
+ * names the rewrite and the emptied keys (names only).
+ */
 export function rewriteKeys<V>(map: Record<string, V>, rewrites: readonly Rewrite[]): Record<string, V> {
   let out = map;
-  for (const r of rewrites) {
+  rewrites.forEach((r, j) => {
     const next: Record<string, V> = {};
-    for (const [k, v] of Object.entries(out)) {
-      let nk = k;
-      if (r.regexp) nk = goReplaceAll(compileGoRegexp(r.regexp.source), k, r.regexp.target, false);
-      else if (r.transform) nk = renderTemplate(r.transform.template, { value: k }, { missingKey: 'error' });
-      next[nk] = v;
+    const emptied: string[] = [];
+    let re: GoRegexp | undefined;
+    try {
+      if (r.regexp) re = compileGoRegexp(r.regexp.source);
+      for (const [k, v] of Object.entries(out)) {
+        let nk = k;
+        if (re && r.regexp) nk = goReplaceAll(re, k, r.regexp.target, false);
+        else if (r.transform) nk = renderTemplate(r.transform.template, { value: k }, { missingKey: 'error' });
+        if (nk === '' && k !== '') emptied.push(k);
+        next[nk] = v;
+      }
+    } catch (e) {
+      throw new RewriteError(j, (e as Error).message, { cause: e });
+    }
+    if (emptied.length > 0) {
+      const all = Object.keys(next).every((k) => k === '');
+      if (all || (re && r.regexp && unknownGroups(re, r.regexp.target).length > 0)) {
+        throw new RewriteError(j, emptiedMessage(emptied, all, r, re));
+      }
     }
     out = next;
-  }
+  });
   return out;
 }
 
-/** conversionStrategy: `Default` -> `_`, `Unicode` -> `_U%04x_` for every character outside `[-._a-zA-Z0-9]`. */
+/** A key conversion mapped two keys to one, ESO's error; nothing of the ExternalSecret is written. */
+export class KeyCollisionError extends Error {}
+
+/**
+ * conversionStrategy: `Default` -> `_`, `Unicode` -> `_U%04x_` for every character outside
+ * `[-._a-zA-Z0-9]`. ESO keeps non-ASCII letters and digits (Go's `unicode.IsLetter`), which the
+ * apiserver then refuses; here they are converted too, so the Secret can be written.
+ *
+ * @throws {KeyCollisionError} `secret name collision during conversion: db_password`, as ESO
+ */
 export function convertKeys<V>(map: Record<string, V>, strategy: 'Default' | 'Unicode' | undefined): Record<string, V> {
   const out: Record<string, V> = {};
   for (const [k, v] of Object.entries(map)) {
@@ -35,6 +97,7 @@ export function convertKeys<V>(map: Record<string, V>, strategy: 'Default' | 'Un
     const nk = [...k]
       .map((c) => (/[-._a-zA-Z0-9]/u.test(c) ? c : strategy === 'Unicode' ? `_U${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}_` : '_'))
       .join('');
+    if (Object.hasOwn(out, nk)) throw new KeyCollisionError(`secret name collision during conversion: ${nk}`);
     out[nk] = v;
   }
   return out;
@@ -55,24 +118,28 @@ export function validateKeys<V>(map: Record<string, V>): Record<string, V> {
   return out;
 }
 
-const STD = /^[A-Za-z0-9+/]*={0,2}$/u;
-const URL_SAFE = /^[A-Za-z0-9_-]*={0,2}$/u;
-
-/** decodingStrategy: None, Base64, Base64URL, Auto (std, then url, then raw). */
+/**
+ * decodingStrategy, as ESO's `runtime/decoding`: `Base64` is Go's `StdEncoding`, `Base64URL` its
+ * `URLEncoding` (padding required, `\r`/`\n` skipped, nothing trimmed), `Auto` tries Base64, then
+ * Base64URL, then keeps the raw value.
+ *
+ * @throws {Error} `decodingStrategy Base64: illegal base64 data at input byte 4` (Go's text)
+ */
 export function decodeValue(value: Buffer, strategy: 'None' | 'Base64' | 'Base64URL' | 'Auto' | undefined): Buffer {
   if (!strategy || strategy === 'None') return value;
-  const text = value.toString('utf8').trim();
-  const std = (): Buffer | undefined => (STD.test(text) && text.length % 4 !== 1 ? Buffer.from(text, 'base64') : undefined);
-  const url = (): Buffer | undefined => (URL_SAFE.test(text) && text.length % 4 !== 1 ? Buffer.from(text, 'base64url') : undefined);
-  if (strategy === 'Base64') {
-    const out = std();
-    if (!out) throw new Error('decodingStrategy Base64: the value is not valid base64');
-    return out;
+  if (strategy === 'Auto') {
+    for (const alphabet of ['std', 'url'] as const) {
+      try {
+        return goBase64Decode(value, alphabet);
+      } catch {
+        // not this encoding: try the next, then the raw value
+      }
+    }
+    return value;
   }
-  if (strategy === 'Base64URL') {
-    const out = url();
-    if (!out) throw new Error('decodingStrategy Base64URL: the value is not valid base64url');
-    return out;
+  try {
+    return goBase64Decode(value, strategy === 'Base64' ? 'std' : 'url');
+  } catch (e) {
+    throw new Error(`decodingStrategy ${strategy}: ${(e as Error).message}`, { cause: e });
   }
-  return std() ?? url() ?? value;
 }

@@ -1,187 +1,117 @@
 /**
- * Go RE2 regular expressions on top of JS RegExp: translates Go-only syntax (`(?P<n>`, leading
- * `(?i)` flags, `\A`, `\z`, `\Q…\E`, `\pL`, POSIX classes) and rejects what RE2 does not accept
- * (look-around, back-references), with Go's error wording.
+ * Go's `regexp` package for template functions and `rewrite[].regexp`, on re2js (a port of RE2):
+ * Go's syntax and error texts, and matching in time linear in the input, so a pattern such as
+ * `(a+)+$` cannot freeze the run on input an endpoint controls. Strings are Go strings in the
+ * surrogate-escaped form of `go-bytes.ts`; an invalid byte matches as U+FFFD, as in Go.
  */
+import { RE2JS, RE2JSSyntaxException } from 're2js';
 
-const POSIX: Readonly<Record<string, string>> = {
-  alnum: '0-9A-Za-z', alpha: 'A-Za-z', ascii: '\\x00-\\x7F', blank: '\\t ', cntrl: '\\x00-\\x1F\\x7F',
-  digit: '0-9', graph: '!-~', lower: 'a-z', print: ' -~', punct: '!-\\/:-@\\[-`\\{-~',
-  space: '\\t\\n\\v\\f\\r ', upper: 'A-Z', word: '0-9A-Za-z_', xdigit: '0-9A-Fa-f',
-};
-
-const JS_SYNTAX = new Set(Array.from('^$\\.*+?()[]{}|/'));
-
-function parseError(msg: string, frag: string): Error {
-  return new Error(`error parsing regexp: ${msg}: \`${frag}\``);
+/** The slice of re2js's internal RE2 object used here: Go's `FindAllStringSubmatchIndex`. */
+interface Re2Engine {
+  findAllSubmatchIndex(s: string, n: number): number[][] | null;
 }
 
-function propertyEscape(neg: boolean, name: string): string {
-  const inner = /^[A-Z][a-z]?$/.test(name) ? name : `Script=${name}`;
-  return `\\${neg ? 'P' : 'p'}{${inner}}`;
-}
+/**
+ * One match: `[0]` is the matched text, `[i]` group i (`undefined` when it did not take part),
+ * `index` where it starts in the input (UTF-16 units).
+ */
+export type GoMatch = [string, ...(string | undefined)[]] & { index: number };
 
-/** Translates Go regexp source to a JS source plus flags. */
-export function translateGoRegexp(src: string): { source: string; flags: string } {
-  let flags = 'u';
-  let i = 0;
-  const lead = /^\(\?([imsU]+)\)/.exec(src);
-  if (lead) {
-    const f = lead[1] ?? '';
-    if (f.includes('U')) throw parseError('invalid or unsupported Perl syntax', '(?U');
-    for (const c of f) if (!flags.includes(c)) flags += c;
-    i = lead[0].length;
+/**
+ * A compiled Go regular expression. Matching is stateless; `lastIndex` is only kept so callers
+ * written for a global `RegExp` keep working.
+ */
+export class GoRegexp {
+  /** The Go source of the expression. */
+  readonly source: string;
+  /** Unused: matching never depends on it. */
+  lastIndex = 0;
+  readonly #pattern: RE2JS;
+  readonly #engine: Re2Engine;
+  readonly #names: readonly (string | undefined)[];
+
+  constructor(source: string) {
+    this.source = source;
+    try {
+      this.#pattern = RE2JS.compile(source);
+    } catch (err) {
+      // Go's wording: `error parsing regexp: <code>: \`<fragment>\``, the fragment even when empty.
+      const msg = err instanceof RE2JSSyntaxException
+        ? `error parsing regexp: ${err.getDescription()}: \`${err.getPattern() ?? ''}\``
+        : `error parsing regexp: ${(err as Error).message}`;
+      throw new Error(msg, { cause: err });
+    }
+    this.#engine = this.#pattern.re2();
+    const names: (string | undefined)[] = [];
+    for (const [name, i] of Object.entries(this.#pattern.namedGroups())) if (names[i] === undefined) names[i] = name;
+    this.#names = names;
   }
-  let out = '';
-  let inClass = false;
-  while (i < src.length) {
-    const c = src[i] as string;
-    if (c === '\\') {
-      const n = src[i + 1];
-      if (n === undefined) throw parseError('trailing backslash at end of expression', '');
-      if (n === 'Q') {
-        const end = src.indexOf('\\E', i + 2);
-        const lit = src.slice(i + 2, end < 0 ? src.length : end);
-        out += Array.from(lit).map((ch) => (JS_SYNTAX.has(ch) || ch === '-' ? `\\${ch}` : ch)).join('');
-        i = end < 0 ? src.length : end + 2;
-        continue;
-      }
-      if (n === 'A' && !inClass) { out += '(?<![\\s\\S])'; i += 2; continue; }
-      if (n === 'z' && !inClass) { out += '(?![\\s\\S])'; i += 2; continue; }
-      if (n === 'a') { out += '\\x07'; i += 2; continue; }
-      if (n === 'p' || n === 'P') {
-        if (src[i + 2] === '{') {
-          const end = src.indexOf('}', i + 3);
-          if (end < 0) throw parseError('invalid character class range', src.slice(i));
-          let name = src.slice(i + 3, end);
-          let neg = n === 'P';
-          if (name.startsWith('^')) { neg = !neg; name = name.slice(1); }
-          out += propertyEscape(neg, name);
-          i = end + 1;
-        } else {
-          const name = src[i + 2];
-          if (name === undefined) throw parseError('invalid character class range', src.slice(i));
-          out += propertyEscape(n === 'P', name);
-          i += 3;
-        }
-        continue;
-      }
-      if (n === 'x' && src[i + 2] === '{') {
-        const end = src.indexOf('}', i + 3);
-        if (end < 0) throw parseError('invalid escape sequence', src.slice(i));
-        out += `\\u{${src.slice(i + 3, end)}}`;
-        i = end + 1;
-        continue;
-      }
-      if (/[1-9]/.test(n)) throw parseError('invalid escape sequence', `\\${n}`);
-      if (/[A-Za-z0-9]/.test(n)) {
-        if (!/[dDsSwWbBtnrfvx0]/.test(n)) throw parseError('invalid escape sequence', `\\${n}`);
-        out += `\\${n}`;
-        i += 2;
-        continue;
-      }
-      // Escaped punctuation: keep the escape only where JS's unicode mode allows it.
-      if (JS_SYNTAX.has(n) || (n === '-' && inClass)) out += `\\${n}`;
-      else out += n;
-      i += 2;
-      continue;
-    }
-    if (inClass) {
-      if (c === '[' && src[i + 1] === ':') {
-        const end = src.indexOf(':]', i + 2);
-        const name = end < 0 ? '' : src.slice(i + 2, end);
-        const set = Object.hasOwn(POSIX, name) ? POSIX[name] : undefined;
-        if (set === undefined) {
-          if (name.startsWith('^')) throw parseError('invalid character class range', `[:${name}:]`);
-          out += '\\[';
-          i++;
-          continue;
-        }
-        out += set;
-        i = end + 2;
-        continue;
-      }
-      if (c === '[') { out += '\\['; i++; continue; }
-      if (c === ']') inClass = false;
-      out += c;
-      i++;
-      continue;
-    }
-    if (c === '[') {
-      inClass = true;
-      out += c;
-      i++;
-      if (src[i] === '^') { out += '^'; i++; }
-      if (src[i] === ']') { out += '\\]'; i++; }
-      continue;
-    }
-    if (c === '(' && src[i + 1] === '?') {
-      const rest = src.slice(i);
-      const named = /^\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(rest);
-      if (named) { out += `(?<${named[1]}>`; i += named[0].length; continue; }
-      if (rest.startsWith('(?:')) { out += '(?:'; i += 3; continue; }
-      const mod = /^\(\?([ims]+)(-[ims]+)?:/.exec(rest);
-      if (mod) { out += mod[0]; i += mod[0].length; continue; }
-      throw parseError('invalid or unsupported Perl syntax', rest.slice(0, 3));
-    }
-    if (c === '{') {
-      const rep = /^\{\d+(,\d*)?\}/.exec(src.slice(i));
-      if (rep && out.length > 0) { out += rep[0]; i += rep[0].length; continue; }
-      out += '\\{';
-      i++;
-      continue;
-    }
-    if (c === '}' || c === ']') { out += `\\${c}`; i++; continue; }
-    out += c;
-    i++;
+
+  /** Go's `MatchString` (unanchored). */
+  test(s: string): boolean {
+    return this.#pattern.test(s.toWellFormed());
   }
-  if (inClass) throw parseError('missing closing ]', src);
-  return { source: out, flags };
+
+  /** Go's `FindAllStringSubmatch` with positions: up to `n` matches, all when n < 0. */
+  findAll(s: string, n: number): GoMatch[] {
+    if (n === 0) return [];
+    // toWellFormed maps each lone surrogate (an invalid byte) to U+FFFD, one unit for one unit,
+    // so positions found in the copy are positions in `s`.
+    const found = this.#engine.findAllSubmatchIndex(s.toWellFormed(), n) ?? [];
+    return found.map((idx) => {
+      const parts: (string | undefined)[] = [];
+      for (let g = 0; g < idx.length; g += 2) {
+        const a = idx[g] ?? -1;
+        parts.push(a < 0 ? undefined : s.slice(a, idx[g + 1]));
+      }
+      return Object.assign(parts as GoMatch, { index: idx[0] ?? 0 });
+    });
+  }
+
+  /** The group number of the first group called `name`, or -1. */
+  groupIndex(name: string): number {
+    return this.#names.indexOf(name);
+  }
 }
 
-const cache = new Map<string, RegExp>();
+const cache = new Map<string, GoRegexp>();
 
-/** Compiles a Go regexp (cached); throws `error parsing regexp: …` on bad or unsupported syntax. */
-export function compileGoRegexp(src: string): RegExp {
+/**
+ * Compiles a Go regexp (cached); throws Go's `error parsing regexp: …` on bad syntax, including
+ * what RE2 does not do (look-around, back-references).
+ *
+ * @example
+ * ```ts
+ * compileGoRegexp('(?P<user>\\w+)@').test('ada@example.com'); // true
+ * compileGoRegexp('(?<=a)b'); // throws error parsing regexp: invalid named capture: `(?<=a)b`
+ * ```
+ */
+export function compileGoRegexp(src: string): GoRegexp {
   const hit = cache.get(src);
   if (hit) return hit;
-  const { source, flags } = translateGoRegexp(src);
-  let re: RegExp;
-  try {
-    re = new RegExp(source, `${flags}g`);
-  } catch (err) {
-    throw new Error(`error parsing regexp: ${(err as Error).message}`, { cause: err });
-  }
+  const re = new GoRegexp(src);
   if (cache.size > 256) cache.clear();
   cache.set(src, re);
   return re;
 }
 
 /** Go's FindAll: up to `n` matches (all when n < 0); empty matches abutting a previous match are skipped. */
-export function findAll(re: RegExp, s: string, n: number): RegExpExecArray[] {
-  const out: RegExpExecArray[] = [];
-  if (n === 0) return out;
-  re.lastIndex = 0;
-  let prevEnd = -1;
-  while (n < 0 || out.length < n) {
-    if (re.lastIndex > s.length) break;
-    const m = re.exec(s);
-    if (!m) break;
-    const end = m.index + m[0].length;
-    if (m[0].length === 0) {
-      const cp = s.codePointAt(m.index);
-      re.lastIndex = m.index + (cp !== undefined && cp > 0xffff ? 2 : 1);
-      if (m.index === prevEnd) continue;
-    }
-    out.push(m);
-    prevEnd = end;
-  }
-  re.lastIndex = 0;
-  return out;
+export function findAll(re: GoRegexp, s: string, n: number): GoMatch[] {
+  return re.findAll(s, n);
 }
 
-/** Go's `Regexp.Expand` template syntax: `$1`, `$name`, `${name}`, `$$`. */
-export function expand(template: string, m: RegExpExecArray): string {
+/** Go's `extract` for a `$` reference: a group number (no leading zero) or -1 for a name. */
+function groupNumber(name: string): number {
+  if (!/^\d+$/.test(name) || (name.length > 1 && name.startsWith('0')) || name.length > 8) return -1;
+  return Number(name);
+}
+
+/**
+ * Go's `Regexp.Expand` template syntax: `$name` takes the longest run of `[A-Za-z0-9_]` (so
+ * `$1_MONITOR` is the group named `1_MONITOR`), `${1}` is group 1, `$$` is `$`; an unknown group is
+ * empty and a `$` that starts no reference stays as it is.
+ */
+export function expand(template: string, m: GoMatch, re?: GoRegexp): string {
   let out = '';
   let i = 0;
   while (i < template.length) {
@@ -200,18 +130,30 @@ export function expand(template: string, m: RegExpExecArray): string {
       if (w) { name = w[0]; i += w[0].length; }
     }
     if (name === undefined) { out += '$'; continue; }
-    if (/^\d+$/.test(name)) out += m[Number(name)] ?? '';
-    else out += m.groups?.[name] ?? '';
+    const num = groupNumber(name);
+    const g = num >= 0 ? num : (re?.groupIndex(name) ?? -1);
+    out += g >= 0 ? (m[g] ?? '') : '';
   }
   return out;
 }
 
+/**
+ * True when a Go replacement template refers to a name that starts with a digit but is not a
+ * number (`$1_MONITOR`, `$2x`): almost always meant as `${1}_MONITOR`.
+ */
+export function hasDigitLedName(template: string): boolean {
+  for (const [, ref] of template.matchAll(/\$(\$|[A-Za-z0-9_]*)/g)) {
+    if (ref !== undefined && /^[0-9]/.test(ref) && !/^[0-9]+$/.test(ref)) return true;
+  }
+  return false;
+}
+
 /** Go's `ReplaceAllString` (`$1`, `${name}` expanded) or `ReplaceAllLiteralString`. */
-export function goReplaceAll(re: RegExp, s: string, repl: string, literal: boolean, check: (out: string) => void = () => undefined): string {
+export function goReplaceAll(re: GoRegexp, s: string, repl: string, literal: boolean, check: (out: string) => void = () => undefined): string {
   let out = '';
   let last = 0;
-  for (const m of findAll(re, s, -1)) {
-    out += s.slice(last, m.index) + (literal ? repl : expand(repl, m));
+  for (const m of re.findAll(s, -1)) {
+    out += s.slice(last, m.index) + (literal ? repl : expand(repl, m, re));
     last = m.index + m[0].length;
     check(out);
   }
@@ -219,10 +161,10 @@ export function goReplaceAll(re: RegExp, s: string, repl: string, literal: boole
 }
 
 /** Go's `Regexp.Split`. */
-export function goSplit(re: RegExp, s: string, n: number): string[] {
+export function goSplit(re: GoRegexp, s: string, n: number): string[] {
   if (n === 0) return [];
   if (re.source.length > 0 && s.length === 0) return [''];
-  const matches = findAll(re, s, n);
+  const matches = re.findAll(s, n);
   const out: string[] = [];
   let beg = 0;
   let end = 0;

@@ -2,22 +2,19 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { fixed, type FuncMap } from './func-spec.ts';
+import { goBase64DecodeString } from './go-base64.ts';
+import { goStringFromBytes } from './go-bytes.ts';
 import { marshalJson, unmarshalJson } from './go-json.ts';
 import { newMap, setKey } from './sprig-convert.ts';
 import { isMap, isNil, kindOf, NO_VALUE, typeName, type GoMap } from './values.ts';
 
-const B64 = /^[A-Za-z0-9+/]*$/;
-
-/** Go's `base64.StdEncoding.DecodeString` (strict padding; CR/LF ignored). */
+/** Go's `base64.StdEncoding.DecodeString`; sprig returns the error text in place of the value. */
 function b64decode(input: string): string {
-  const s = input.replace(/[\r\n]/g, '');
-  const body = s.replace(/=+$/, '');
-  const bad = Array.from(body).findIndex((c) => !B64.test(c));
-  if (bad >= 0) return `illegal base64 data at input byte ${bad}`;
-  if (s.length % 4 !== 0 || s.length - body.length > 2 || body.length % 4 === 1) {
-    return `illegal base64 data at input byte ${Math.min(body.length, Math.floor(s.length / 4) * 4)}`;
+  try {
+    return goStringFromBytes(goBase64DecodeString(input, 'std'));
+  } catch (e) {
+    return (e as Error).message;
   }
-  return Buffer.from(s, 'base64').toString('utf8');
 }
 
 const B32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';

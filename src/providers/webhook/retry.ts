@@ -1,7 +1,11 @@
 /**
- * Bounded retries for transient endpoint failures (429, 500, 502, 503, 504, a reset or refused
- * connection), with exponential backoff and full jitter, honouring Retry-After, and never past the
- * run's deadline. ESO has none: it waits for the controller's requeue.
+ * Bounded retries for transient endpoint failures, with exponential backoff and full jitter,
+ * honouring Retry-After, and never past the run's deadline. ESO has none: it waits for the
+ * controller's requeue. `GET` and `HEAD` are retried on 429, 500, 502, 503, 504 and a reset or
+ * refused connection. Any other method (a `POST` token endpoint, say) may have been processed when
+ * a 500 or a reset comes back, so it is retried only when the request surely was not: the
+ * connection was refused (or the name did not resolve) before anything was sent, or the server
+ * said 429 or 503, which mean "not processed, try later".
  */
 import { WebhookError } from './errors.ts';
 import type { HttpTransport, WebhookRequest, WebhookResponse } from './transport.ts';
@@ -17,8 +21,20 @@ export interface RetryOptions {
   readonly random?: () => number;
 }
 
+const IDEMPOTENT = new Set(['GET', 'HEAD']);
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
 const RETRY_CODES = /ECONNRESET|ECONNREFUSED|EPIPE|UND_ERR_SOCKET|ETIMEDOUT|EAI_AGAIN|other side closed/u;
+/** Retry-safe for any method: the server did not process the request. */
+const UNPROCESSED_STATUS = new Set([429, 503]);
+/** Retry-safe for any method: nothing was sent (no connection, no address). */
+const UNSENT_CODES = /ECONNREFUSED|EAI_AGAIN/u;
+
+/** Whether a failed attempt may be sent again: see the file comment. */
+function retryable(method: string, failure: WebhookResponse | Error): boolean {
+  const safe = IDEMPOTENT.has(method.toUpperCase());
+  if (failure instanceof Error) return failure instanceof WebhookError && (safe ? RETRY_CODES : UNSENT_CODES).test(failure.message);
+  return (safe ? RETRY_STATUS : UNPROCESSED_STATUS).has(failure.status);
+}
 
 /**
  * @example
@@ -48,11 +64,11 @@ export class RetryingTransport implements HttpTransport {
       let failure: unknown;
       try {
         const res = await this.#inner.send(request, signal);
-        if (!RETRY_STATUS.has(res.status) || attempt >= this.#o.retries) return res;
+        if (!retryable(request.method, res) || attempt >= this.#o.retries) return res;
         wait = retryAfterMs(res) ?? this.#backoff(attempt);
         failure = res;
       } catch (e) {
-        if (!(e instanceof WebhookError) || !RETRY_CODES.test(e.message) || attempt >= this.#o.retries) throw e;
+        if (!(e instanceof Error) || !retryable(request.method, e) || attempt >= this.#o.retries) throw e;
         wait = this.#backoff(attempt);
         failure = e;
       }
