@@ -159,11 +159,14 @@ export class UndiciTransport implements HttpTransport {
   }
 }
 
-/** 169.254.0.0/16 (IPv4 link-local, cloud metadata), fe80::/10 and AWS's IPv6 metadata address. */
+/**
+ * 169.254.0.0/16 (IPv4 link-local: metadata, the ECS and EKS Pod Identity credential agents),
+ * fe80::/10, and AWS's IPv6 service range fd00:ec2::/32 (IMDS at ::254, the EKS Pod Identity agent at ::23).
+ */
 const LINK_LOCAL = new BlockList();
 LINK_LOCAL.addSubnet('169.254.0.0', 16, 'ipv4');
 LINK_LOCAL.addSubnet('fe80::', 10, 'ipv6');
-LINK_LOCAL.addAddress('fd00:ec2::254', 'ipv6');
+LINK_LOCAL.addSubnet('fd00:ec2::', 32, 'ipv6');
 
 /** True for link-local and metadata addresses, IPv4-mapped (`::ffff:169.254.169.254`, any spelling) and NAT64 forms included. */
 export function isLinkLocal(address: string): boolean {
