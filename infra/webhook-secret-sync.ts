@@ -1,6 +1,6 @@
 /**
- * Reusable construct: one sync function and one EventBridge Scheduler schedule per cadence, a
- * ForceRefresh route to the function that owns each ExternalSecret, a shared failure queue, alarms,
+ * Reusable construct: one sync function and one EventBridge Scheduler schedule per cadence,
+ * ForceRefresh routes (ownership decided at run time), a shared failure queue, alarms,
  * and least-privilege access to the cluster (EKS access entry, or a kubeconfig in Secrets Manager).
  */
 import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
@@ -269,12 +269,12 @@ export class WebhookSecretSync extends Construct {
     }).addAlarmAction(...actions);
   }
 
-  /** ForceRefresh events go to the function whose cadence owns the named ExternalSecret; `all` to the shortest cadence. */
+  /** Named ForceRefresh events go to every function (each keeps what it owns at run time); `all` to the shortest cadence. */
   #forceRefreshRules(cadences: readonly CadencePlan[]): void {
     cadences.forEach((plan, index) => {
       const fn = this.functions.get(plan.cadence);
       if (!fn) return;
-      forceRefreshPatterns(plan, { includeAll: index === 0 }).forEach((eventPattern, n) => {
+      forceRefreshPatterns({ includeAll: index === 0 }).forEach((eventPattern, n) => {
         new events.Rule(this, `Cadence${plan.cadence}ForceRefresh${String(n)}`, {
           description: `webhook-secret-sync: ForceRefresh for ExternalSecrets of cadence ${plan.cadence}`,
           eventBus: this.eventBus,
