@@ -1,6 +1,6 @@
 /**
  * What the stack deploys, derived at synth time from the manifests: one entry per distinct
- * refreshInterval, with the ExternalSecrets it owns (for ForceRefresh routing).
+ * refreshInterval, with the ExternalSecrets it owns at synth time (routing is decided at run time).
  */
 import { loadConfigFromPaths } from '../src/config/load.ts';
 import type { Config } from '../src/config/types.ts';
@@ -54,7 +54,7 @@ export function planFromConfig(config: Config): CadencePlan[] {
 }
 
 /**
- * `-c cadences=15m,1h`: schedules without reading manifests (ForceRefresh then routes by `all` only).
+ * `-c cadences=15m,1h`: schedules without reading manifests.
  *
  * @example
  * ```ts

@@ -26,6 +26,7 @@ export const CONTEXT_KEYS = {
   kubernetesGroups: 'kubernetesGroups',
   createAccessEntry: 'createAccessEntry',
   kubeconfigSecretArn: 'kubeconfigSecretArn',
+  kubeconfigSecretKmsKeyArn: 'kubeconfigSecretKmsKeyArn',
   configMap: 'configMap',
   timeoutMinutes: 'timeoutMinutes',
   maxPrune: 'maxPrune',
@@ -51,6 +52,7 @@ export async function stackPropsFromContext(node: Node): Promise<WebhookSecretSy
   if (Boolean(eksCluster) === Boolean(secretArn)) {
     throw new ContextError(`cluster access: give exactly one of -c ${CONTEXT_KEYS.eksCluster}=NAME or -c ${CONTEXT_KEYS.kubeconfigSecretArn}=ARN`);
   }
+  const kmsKeyArn = kmsKeyArnFrom(get(CONTEXT_KEYS.kubeconfigSecretKmsKeyArn), secretArn);
   const timeout = get(CONTEXT_KEYS.timeoutMinutes);
   const endpoint = get(CONTEXT_KEYS.eksEndpoint);
   const caData = get(CONTEXT_KEYS.eksCaData);
@@ -70,7 +72,7 @@ export async function stackPropsFromContext(node: Node): Promise<WebhookSecretSy
         ...(groups ? { kubernetesGroups: groups.split(',') } : {}),
         createAccessEntry: get(CONTEXT_KEYS.createAccessEntry) !== 'false',
       }
-      : { kind: 'kubeconfig-secret', secretArn: secretArn ?? '' },
+      : { kind: 'kubeconfig-secret', secretArn: secretArn ?? '', ...(kmsKeyArn ? { kmsKeyArn } : {}) },
     ...(configMap ? { configMap } : {}),
     ...(timeout ? { timeout: Duration.minutes(Number(timeout)) } : {}),
     ...(maxPrune ? { maxPrune } : {}),
@@ -91,4 +93,18 @@ async function cadencesFrom(manifests: string | undefined, list: string | undefi
     }
     throw e;
   }
+}
+
+/** A key ARN (not an alias: IAM grants on the key itself), in the secret's region. */
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[A-Za-z0-9-]+$/u;
+
+function kmsKeyArnFrom(keyArn: string | undefined, secretArn: string | undefined): string | undefined {
+  if (keyArn === undefined) return undefined;
+  const key = CONTEXT_KEYS.kubeconfigSecretKmsKeyArn;
+  if (!secretArn) throw new ContextError(`-c ${key}: only with -c ${CONTEXT_KEYS.kubeconfigSecretArn}=ARN (the key that encrypts that secret)`);
+  const region = KMS_KEY_ARN.exec(keyArn)?.[1];
+  if (region === undefined) throw new ContextError(`-c ${key}=${keyArn}: expected a KMS key ARN such as arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (not an alias)`);
+  const secretRegion = secretArn.split(':')[3];
+  if (secretRegion !== region) throw new ContextError(`-c ${key}=${keyArn}: the key is in ${region}, the secret in ${secretRegion ?? '?'}; Secrets Manager only uses a key of its own region`);
+  return keyArn;
 }

@@ -1,40 +1,21 @@
 /**
- * EventBridge patterns that route a ForceRefresh event to the function owning the ExternalSecret.
- * `detail.externalSecrets` is an array in the event; EventBridge matches when any element is listed.
+ * The EventBridge patterns of one function's ForceRefresh rule. Routing by name happens at run
+ * time (functions/sync/owned.ts): every function receives every named ForceRefresh and keeps the
+ * ExternalSecrets it owns in the current ConfigMap, so names added or moved after deploy are
+ * served. `{"all": true}` goes to one function (the shortest cadence), which syncs everything once.
  */
-import type { EventPattern } from 'aws-cdk-lib/aws-events';
+import { Match, type EventPattern } from 'aws-cdk-lib/aws-events';
 import { DETAIL_TYPES } from '../src/aws/events.ts';
-import type { CadencePlan } from './cadence-plan.ts';
-
-/** EventBridge caps a pattern at 4096 characters; stay well under with room for the envelope. */
-const MAX_NAMES_CHARS = 3_000;
 
 /**
  * @example
  * ```ts
- * forceRefreshPatterns({ cadence: '1h', refreshMs: 3600000, externalSecrets: ['apps/db'] }, { includeAll: true });
+ * forceRefreshPatterns({ includeAll: true }); // named refreshes, and {"all": true}
  * ```
  */
-export function forceRefreshPatterns(plan: CadencePlan, options: { readonly includeAll: boolean }): EventPattern[] {
+export function forceRefreshPatterns(options: { readonly includeAll: boolean }): EventPattern[] {
   const base = { detailType: [DETAIL_TYPES.forceRefresh] };
-  const patterns: EventPattern[] = chunks(plan.externalSecrets).map((names) => ({ ...base, detail: { externalSecrets: names } }));
+  const patterns: EventPattern[] = [{ ...base, detail: { externalSecrets: Match.exists() } }];
   if (options.includeAll) patterns.push({ ...base, detail: { all: [true] } });
   return patterns;
-}
-
-function chunks(names: readonly string[]): string[][] {
-  const out: string[][] = [];
-  let current: string[] = [];
-  let size = 0;
-  for (const name of names) {
-    if (current.length > 0 && size + name.length + 3 > MAX_NAMES_CHARS) {
-      out.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(name);
-    size += name.length + 3;
-  }
-  if (current.length > 0) out.push(current);
-  return out;
 }

@@ -1,6 +1,7 @@
 /** The deployable stack: the construct, configured from CDK context (see infra/app.ts). */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { CadencePlan } from './cadence-plan.ts';
@@ -8,7 +9,12 @@ import { WebhookSecretSync, type ClusterAccess } from './webhook-secret-sync.ts'
 
 export type StackClusterSettings =
   | { readonly kind: 'eks'; readonly clusterName: string; readonly endpoint?: string; readonly certificateAuthorityData?: string; readonly kubernetesGroups?: readonly string[]; readonly createAccessEntry?: boolean }
-  | { readonly kind: 'kubeconfig-secret'; readonly secretArn: string };
+  | {
+    readonly kind: 'kubeconfig-secret';
+    readonly secretArn: string;
+    /** The customer-managed KMS key encrypting the secret: the role may kms:Decrypt with it, through Secrets Manager only. */
+    readonly kmsKeyArn?: string;
+  };
 
 export interface WebhookSecretSyncStackProps extends StackProps {
   readonly cadences: readonly CadencePlan[];
@@ -35,7 +41,11 @@ export class WebhookSecretSyncStack extends Stack {
     super(scope, id, props);
     const cluster: ClusterAccess = props.cluster.kind === 'eks'
       ? { ...props.cluster, kind: 'eks' }
-      : { kind: 'kubeconfig-secret', secret: secretsmanager.Secret.fromSecretCompleteArn(this, 'Kubeconfig', props.cluster.secretArn) };
+      : {
+        kind: 'kubeconfig-secret',
+        secret: secretsmanager.Secret.fromSecretCompleteArn(this, 'Kubeconfig', props.cluster.secretArn),
+        ...(props.cluster.kmsKeyArn ? { kmsKey: kms.Key.fromKeyArn(this, 'KubeconfigKey', props.cluster.kmsKeyArn) } : {}),
+      };
     const vpc = props.vpcId
       ? { vpc: ec2.Vpc.fromLookup(this, 'Vpc', { vpcId: props.vpcId }), ...(props.clusterSecurityGroupId ? { clusterSecurityGroupId: props.clusterSecurityGroupId } : {}) }
       : undefined;

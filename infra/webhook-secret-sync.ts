@@ -1,15 +1,16 @@
 /**
- * Reusable construct: one sync function and one EventBridge Scheduler schedule per cadence, a
- * ForceRefresh route to the function that owns each ExternalSecret, a shared failure queue, alarms,
+ * Reusable construct: one sync function and one EventBridge Scheduler schedule per cadence,
+ * ForceRefresh routes (ownership decided at run time), a shared failure queue, alarms,
  * and least-privilege access to the cluster (EKS access entry, or a kubeconfig in Secrets Manager).
  */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -23,6 +24,7 @@ import { CLUSTER_AUTH, ENV, METRICS } from '../functions/sync/contract.ts';
 import type { CadencePlan } from './cadence-plan.ts';
 import { LOCK_FILE, PROJECT_ROOT, SYNC_FUNCTION_BUNDLING, SYNC_FUNCTION_ENTRY } from './bundling.ts';
 import { formatPruneLimit, parsePruneLimit } from '../src/sync/prune-limit.ts';
+import { alarmWindow } from './alarm-window.ts';
 import { forceRefreshPatterns } from './force-refresh-pattern.ts';
 
 export type ClusterAccess =
@@ -37,7 +39,12 @@ export type ClusterAccess =
     /** Default true. False when the role's access entry is managed elsewhere (one entry per principal). */
     readonly createAccessEntry?: boolean;
   }
-  | { readonly kind: 'kubeconfig-secret'; readonly secret: secretsmanager.ISecret };
+  | {
+    readonly kind: 'kubeconfig-secret';
+    readonly secret: secretsmanager.ISecret;
+    /** The customer-managed KMS key that encrypts the secret: the role may kms:Decrypt with it, through Secrets Manager only. */
+    readonly kmsKey?: kms.IKey;
+  };
 
 export interface VpcPlacement {
   readonly vpc: ec2.IVpc;
@@ -52,8 +59,13 @@ export interface WebhookSecretSyncProps {
   /** `NAMESPACE/NAME` of the ConfigMap holding the manifests (default webhook-secret-sync/webhook-secret-sync). */
   readonly configMap?: string;
   readonly defaultNamespace?: string;
-  /** Bus for result events and ForceRefresh; default a new bus named `webhook-secret-sync`. */
+  /** Bus for result events and ForceRefresh; default a new bus named by `eventBusName`. */
   readonly eventBus?: events.IEventBus;
+  /**
+   * Name of the bus created when `eventBus` is not given; default the stack's name, so two stacks
+   * deploy side by side in one account and region (give one per construct if a stack holds two).
+   */
+  readonly eventBusName?: string;
   /** Default 5 minutes. The run stops starting ExternalSecrets 10 s before it. */
   readonly timeout?: Duration;
   readonly memorySize?: number;
@@ -89,7 +101,8 @@ export class WebhookSecretSync extends Construct {
 
   constructor(scope: Construct, id: string, props: WebhookSecretSyncProps) {
     super(scope, id);
-    this.eventBus = props.eventBus ?? new events.EventBus(this, 'Bus', { eventBusName: SERVICE });
+    // Every other resource gets a generated name; the bus is named (users put events on it by name).
+    this.eventBus = props.eventBus ?? new events.EventBus(this, 'Bus', { eventBusName: props.eventBusName ?? Stack.of(this).stackName });
     this.deadLetterQueue = new sqs.Queue(this, 'Failures', {
       retentionPeriod: Duration.days(14),
       enforceSSL: true,
@@ -120,6 +133,7 @@ export class WebhookSecretSync extends Construct {
   #clusterEnvironment(cluster: ClusterAccess): Record<string, string> {
     if (cluster.kind === 'kubeconfig-secret') {
       cluster.secret.grantRead(this.role);
+      if (cluster.kmsKey) this.#grantDecryptViaSecretsManager(cluster.kmsKey);
       return { [ENV.clusterAuth]: CLUSTER_AUTH.kubeconfigSecret, [ENV.kubeconfigSecretArn]: cluster.secret.secretArn };
     }
     const stack = Stack.of(this);
@@ -143,6 +157,17 @@ export class WebhookSecretSync extends Construct {
       });
     }
     return env;
+  }
+
+  /** Explicit rather than through the imported secret's grant, which adds nothing for a key of another account or an env-agnostic stack. */
+  #grantDecryptViaSecretsManager(key: kms.IKey): void {
+    // Secrets Manager decrypts in the key's region (a secret and its key share a region).
+    const region = Token.isUnresolved(key.keyArn) ? Stack.of(this).region : Arn.split(key.keyArn, ArnFormat.SLASH_RESOURCE_NAME).region;
+    this.role.addToPolicy(new iam.PolicyStatement({
+      actions: ['kms:Decrypt'],
+      resources: [key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region ?? Stack.of(this).region}.amazonaws.com` } },
+    }));
   }
 
   #vpcAccess(placement: VpcPlacement | undefined): ec2.SecurityGroup | undefined {
@@ -234,6 +259,7 @@ export class WebhookSecretSync extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }).addAlarmAction(...actions);
+    const window = alarmWindow(plan.refreshMs);
     new cloudwatch.Alarm(this, `${id}ExternalSecretsFailed`, {
       alarmDescription: `webhook-secret-sync ${plan.cadence}: at least one ExternalSecret failed to sync`,
       metric: new cloudwatch.Metric({
@@ -241,21 +267,21 @@ export class WebhookSecretSync extends Construct {
         metricName: METRICS.failed,
         dimensionsMap: { service: SERVICE, cadence: plan.cadence },
         statistic: 'Sum',
-        period: Duration.minutes(Math.max(5, plan.refreshMs / 60_000)),
+        period: window.period,
       }),
       threshold: 1,
-      evaluationPeriods: 1,
+      evaluationPeriods: window.evaluationPeriods,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      treatMissingData: window.treatMissingData,
     }).addAlarmAction(...actions);
   }
 
-  /** ForceRefresh events go to the function whose cadence owns the named ExternalSecret; `all` to the shortest cadence. */
+  /** Named ForceRefresh events go to every function (each keeps what it owns at run time); `all` to the shortest cadence. */
   #forceRefreshRules(cadences: readonly CadencePlan[]): void {
     cadences.forEach((plan, index) => {
       const fn = this.functions.get(plan.cadence);
       if (!fn) return;
-      forceRefreshPatterns(plan, { includeAll: index === 0 }).forEach((eventPattern, n) => {
+      forceRefreshPatterns({ includeAll: index === 0 }).forEach((eventPattern, n) => {
         new events.Rule(this, `Cadence${plan.cadence}ForceRefresh${String(n)}`, {
           description: `webhook-secret-sync: ForceRefresh for ExternalSecrets of cadence ${plan.cadence}`,
           eventBus: this.eventBus,

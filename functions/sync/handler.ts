@@ -18,7 +18,7 @@ import type { ClientNodeGateway } from '../../src/kube/client-node-gateway.ts';
 import { UndiciTransport } from '../../src/providers/webhook/transport.ts';
 import { openClusterGateway } from './cluster.ts';
 import { parseEvent, type Trigger } from './event.ts';
-import { ownedSelection } from './owned.ts';
+import { idleSummary, routeFor, withUnserved } from './owned.ts';
 import { METRICS } from './contract.ts';
 import { recordMetrics, reportOf, resultEntry, type RunReport } from './report.ts';
 import { readSettings, type Settings } from './settings.ts';
@@ -61,20 +61,21 @@ async function sync(event: unknown, context: Context, { signal }: { signal: Abor
     // An invalid document fails alone: it is in the report (SyncRunHadFailures), the invocation
     // succeeds, so Lambda does not retry a config that will not change by itself.
     const loaded = await loadFromConfigMap(w.gateway, ref, w.settings.defaultNamespace, { partial: true });
-    const summary = await runOnce({
+    // ForceRefresh reaches every function; each keeps what it owns in the current config, or does nothing.
+    const route = routeFor(trigger, selection, loaded.config, w.settings);
+    const summary = route.selection ? await runOnce({
       gateway: w.gateway,
       config: loaded.config,
       source: loaded.source,
       extraNamespaces: loaded.extraNamespaces,
       invalid: loaded.invalid,
-      // Routed events reach every function owning one of the names; a direct invoke is obeyed as given.
-      selection: { ...(trigger.kind === 'force-refresh' ? ownedSelection(selection, loaded.config, w.settings) : selection), scheduledCadences: w.settings.scheduledCadences },
+      selection: { ...route.selection, scheduledCadences: w.settings.scheduledCadences },
       deadline: Date.now() + context.getRemainingTimeInMillis() - w.settings.deadlineMarginMs,
       signal,
       http: w.http,
       maxPrune: w.settings.maxPrune,
-    });
-    const report = reportOf(summary, trigger);
+    }) : idleSummary();
+    const report = withUnserved(reportOf(summary, trigger), route.unserved, loaded.source);
     recordMetrics(report, { addMetric: (name, unit, value) => { metrics.addMetric(name, MetricUnit[unit], value); } });
     logger.info('sync run finished', { report });
     await publish(w, { report }, context);

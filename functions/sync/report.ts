@@ -82,6 +82,8 @@ export function resultEntry(busName: string, outcome: { readonly report: RunRepo
     counts: r.counts,
     synced: names(r.synced),
     failed: r.failed.slice(0, MAX_LISTED).map((i) => ({ externalSecret: i.externalSecret, reason: i.reason, message: i.message.slice(0, 500) })),
+    // Named in a ForceRefresh or invoke, but defined nowhere in the config (see owned.ts).
+    notServed: names(r.skipped.filter((i) => i.reason === 'NotServed')),
     endpointRequests: r.endpointRequests,
     durationMs: r.durationMs,
   };

@@ -3,6 +3,7 @@
  * the same engine as the Lambda. The config is re-read from its source before every run.
  */
 import type { KubeGateway } from '../kube/gateway.ts';
+import { setLongInterval, type LongTimer } from '../model/long-timer.ts';
 import { UndiciTransport } from '../providers/webhook/transport.ts';
 import type { RunSummary } from '../sync/result.ts';
 import type { LoadedConfig } from './config-source.ts';
@@ -44,21 +45,22 @@ export async function runLocalLoop(o: LocalLoopOptions): Promise<void> {
     });
     return chain;
   };
-  const timers: NodeJS.Timeout[] = [];
+  const timers: LongTimer[] = [];
   try {
     await run(undefined);
     const cadences = new Map<string, number>();
     for (const es of (await o.load()).config.externalSecrets) if (es.refreshMs > 0) cadences.set(es.cadence, es.refreshMs);
     for (const [cadence, ms] of cadences) {
       scheduled.push(cadence);
-      timers.push(setInterval(() => void run(cadence), ms));
+      // Any refreshInterval: Node's own setInterval turns one beyond 24.8 days into 1 ms.
+      timers.push(setLongInterval(() => void run(cadence), ms));
     }
     await new Promise<void>((resolve) => {
       if (o.signal.aborted) resolve();
       o.signal.addEventListener('abort', () => { resolve(); }, { once: true });
     });
   } finally {
-    for (const t of timers) clearInterval(t);
+    for (const t of timers) t.clear();
     await chain;
     await http.close();
   }

@@ -40,8 +40,13 @@ export function parseGoDuration(text: string): number {
     total += Number(num) * (units[unit] ?? fail());
     rest = rest.slice(whole.length);
   }
+  // Go's Duration is int64 nanoseconds: longer texts are refused there, so here too.
+  if (total > MAX_GO_DURATION_MS) throw new Error(`invalid duration "${text}": longer than Go's maximum duration (2562047h47m16.854775807s)`);
   return sign * total;
 }
+
+/** Go's largest Duration (2^63-1 ns), in milliseconds. */
+export const MAX_GO_DURATION_MS = 9_223_372_036_854.775;
 
 /**
  * Formats milliseconds as a compact Go-style duration (`1h`, `15m`, `1h30m`, `45s`), the form used

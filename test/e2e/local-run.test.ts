@@ -4,6 +4,7 @@ import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFromPaths } from '../../src/config/load.ts';
 import { startHttpsEndpoint, type HttpsEndpoint } from '../../src/local/https-endpoint.ts';
@@ -51,11 +52,14 @@ describe('run --local', () => {
     await endpoint.close();
   });
 
-  it('syncs at start, keeps running, and stops cleanly on Ctrl-C', async () => {
+  /** Starts `run --local` on the seed example with the given refreshInterval; resolves after the first run. */
+  async function startRunLocal(refreshInterval: string): Promise<{ namespace: string; stop: () => Promise<{ code: number; stderr: string }> }> {
     const dir = await mkdtemp(join(tmpdir(), 'wss-run-'));
     await cp(SEED, join(dir, 'seed'), { recursive: true });
     const storePath = join(dir, 'seed', 'secretstore.yaml');
     await writeFile(storePath, (await readFile(storePath, 'utf8')).replace('https://your-http-endpoint.com', endpoint.url));
+    const esPath = join(dir, 'seed', 'externalsecret.yaml');
+    await writeFile(esPath, (await readFile(esPath, 'utf8')).replace('refreshInterval: "1h"', `refreshInterval: "${refreshInterval}"`));
     await writeFile(join(dir, 'ca.pem'), endpoint.caPem);
     const namespace = await freshNamespace('run');
     const identity = await syncIdentityFor(await loadConfigFromPaths([join(dir, 'seed')], { defaultNamespace: namespace }), { home: namespace });
@@ -63,16 +67,24 @@ describe('run --local', () => {
       env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') },
     });
     let stderr = '';
-    const firstRun = new Promise<void>((resolve) => {
+    await new Promise<void>((resolve) => {
       child.stderr.on('data', (d: Buffer) => {
         stderr += d.toString();
         if (stderr.includes('run start:')) resolve();
       });
     });
-    await firstRun;
-    child.kill('SIGINT');
-    const code = await new Promise<number>((resolve) => child.on('close', (c) => { resolve(c ?? -1); }));
-    recordOutput('cli run stderr', stderr);
+    const stop = async () => {
+      child.kill('SIGINT');
+      const code = await new Promise<number>((resolve) => child.on('close', (c) => { resolve(c ?? -1); }));
+      recordOutput('cli run stderr', stderr);
+      return { code, stderr };
+    };
+    return { namespace, stop };
+  }
+
+  it('syncs at start, keeps running, and stops cleanly on Ctrl-C', async () => {
+    const { namespace, stop } = await startRunLocal('1h');
+    const { code, stderr } = await stop();
     expect(code).toBe(0);
     expect(stderr).toMatch(/run start: 1 created, 0 updated, 0 unchanged, 0 deleted, 0 skipped, 0 failed/u);
     expect(stderr).toContain('stopping after the run in flight');
@@ -111,5 +123,19 @@ describe('run --local', () => {
     expect(stderr).not.toContain('failed:');
     const secret = await admin().core.readNamespacedSecret({ namespace, name: 'my-secret' });
     expect(Object.keys(secret.data ?? {}).sort()).toEqual(['password', 'username']);
+  });
+
+  it('waits a 720h refreshInterval as written (beyond Node\'s 24.8-day timer) instead of running in a loop', async () => {
+    // Prepare
+    endpoint.reset();
+    endpoint.on('GET', '/secrets', { body: await readFile(new URL('response.json', SEED), 'utf8') });
+    const { stop } = await startRunLocal('720h');
+    // Act: a looping timer fires every millisecond; one second would hold many runs.
+    await sleep(1_000);
+    const { code, stderr } = await stop();
+    // Assess
+    expect(code).toBe(0);
+    expect(stderr.match(/run 720h/gu) ?? []).toEqual([]);
+    expect(endpoint.requests).toHaveLength(1);
   });
 });

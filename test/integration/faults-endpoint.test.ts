@@ -142,7 +142,7 @@ spec: { provider: { webhook: { url: "http://127.0.0.1:${String(port)}/x", result
     }
   });
 
-  it.each(['https://169.254.169.254/latest/meta-data', 'https://[fd00:ec2::254]/latest', 'https://[::ffff:169.254.169.254]/latest', 'https://[64:ff9b::a9fe:a9fe]/latest'])('refuses the metadata address %s before connecting', async (url) => {
+  it.each(['https://169.254.169.254/latest/meta-data', 'https://[fd00:ec2::254]/latest', 'https://[fd00:ec2::23]/v1/credentials', 'https://[::ffff:169.254.169.254]/latest', 'https://[64:ff9b::a9fe:a9fe]/latest'])('refuses the metadata address %s before connecting', async (url) => {
     const { runProviders } = await import('../../src/app/providers.ts');
     const { UndiciTransport } = await import('../../src/providers/webhook/transport.ts');
     const { loadConfig } = await import('../../src/config/load.ts');

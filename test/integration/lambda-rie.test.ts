@@ -161,6 +161,22 @@ describe.skipIf(!hasCluster())('sync function under the Lambda Runtime Interface
     console.info(`RIE warm forced refresh: ${String(ms)} ms`);
   });
 
+  it('a ForceRefresh naming only an ExternalSecret the config does not define does nothing and reports the name', async () => {
+    // Prepare
+    const before = endpoint.requests.length;
+    // Act
+    const { status, body } = await invoke(rie, { version: '0', id: 'evt-2', 'detail-type': 'ForceRefresh', source: 'webhook-secret-sync.cli', account: '123456789012', time: new Date().toISOString(), region: 'us-east-1', resources: [], detail: { externalSecrets: [`${namespace}/typo`] } });
+    // Assess: no fallback to a due pass (it would list db and api as not due).
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ trigger: { kind: 'force-refresh', eventId: 'evt-2' }, counts: { created: 0, updated: 0, unchanged: 0, failed: 0, skipped: 1 }, synced: [], unchanged: [] });
+    expect(body.skipped).toEqual([expect.objectContaining({ externalSecret: `${namespace}/typo`, reason: 'NotServed', message: `no ExternalSecret ${namespace}/typo in configmap:${namespace}/wss-config: no deployed function serves it` })]);
+    expect(endpoint.requests.length).toBe(before);
+    // Earlier tests may leave their result events in the queue: find this run's.
+    let event: unknown;
+    for (let i = 0; i < 5 && !event; i++) event = (await results.receive(1)).find((e) => JSON.stringify(e).includes('"eventId":"evt-2"'));
+    expect(event).toMatchObject({ 'detail-type': 'SyncRunCompleted', detail: { notServed: [`${namespace}/typo`] } });
+  });
+
   it('a failing ExternalSecret is reported without failing the invocation; logs carry the summary and EMF metrics but no value', async () => {
     // Prepare
     endpoint.on('GET', '/secrets/db', { status: 503, body: 'down' });

@@ -46,7 +46,7 @@ export function registerRefreshCommand(program: Command, io: Io, setExit: (code:
     .option('--all', 'refresh every ExternalSecret')
     .option('--async', 'put a ForceRefresh event on the bus and return (the stack routes it to the owning function)')
     .option('--function <name>', 'sync function to invoke (stack output Function<cadence>); needed without --async')
-    .option('--event-bus <name>', 'event bus for --async', 'webhook-secret-sync')
+    .option('--event-bus <name>', 'event bus for --async (stack output EventBusName: the stack name)', 'WebhookSecretSync')
     .option('--region <region>', 'AWS region (default from the environment / profile)')
     .option('-o, --output <format>', 'table or json', 'table')
     .action(async (refs: string[], opts: RefreshOptions) => {

@@ -12,6 +12,8 @@ import type { Readable } from 'node:stream';
 // undici's request(), not fetch(): fetch refuses a body on GET, which ESO sends when `body` is set.
 import { Agent, request as undiciRequest } from 'undici';
 import type { EndpointPolicy } from '../../config/types.ts';
+import { formatDuration } from '../../model/duration.ts';
+import { RequestDeadline } from './deadline.ts';
 import { WebhookError } from './errors.ts';
 
 export interface WebhookRequest {
@@ -79,16 +81,24 @@ export class UndiciTransport implements HttpTransport {
     }
     checkUrl(url, request.policy);
     const limit = this.#limitFor(url.host);
-    return limit(() => this.#exchange(url, request, signal));
+    // As with Go's Client.Timeout, the wait for a connection slot counts against the timeout.
+    const deadline = new RequestDeadline(request.timeoutMs);
+    try {
+      return await limit(() => this.#exchange(url, request, deadline, signal));
+    } finally {
+      deadline.clear();
+    }
   }
 
-  async #exchange(first: URL, request: WebhookRequest, signal?: AbortSignal): Promise<WebhookResponse> {
-    const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(request.timeoutMs)));
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  async #exchange(first: URL, request: WebhookRequest, deadline: RequestDeadline, signal?: AbortSignal): Promise<WebhookResponse> {
+    const combined = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
     const dispatcher = this.#agentFor(request.caPem, request.policy.allowLinkLocal);
+    const exceeded = (cause?: unknown) => new WebhookError(`failed to call endpoint: context deadline exceeded (timeout ${formatDuration(request.timeoutMs)})`, { cause });
     let url = first;
     try {
       for (let hop = 0; ; hop++) {
+        // Like Go, a passed deadline fails before dialling, never racing the exchange.
+        if (deadline.passed) throw exceeded();
         const res = await undiciRequest(url, {
           method: request.method as 'GET',
           // A flat [name, value, ...] list keeps repeated header names, like Go's Header.Add.
@@ -111,14 +121,14 @@ export class UndiciTransport implements HttpTransport {
           continue;
         }
         const body = await readCapped(res.body, request.policy.maxResponseBytes);
+        // The timeout covers reading the body (Go's Client.Timeout): an answer completed late is late.
+        if (deadline.passed) throw exceeded();
         const retryAfter = headerValue(res.headers['retry-after']);
         return { status, statusText: STATUS_CODES[status] ?? '', body, headers: retryAfter ? { 'retry-after': retryAfter } : {} };
       }
     } catch (e) {
       if (e instanceof WebhookError) throw e;
-      if (timeout.aborted) {
-        throw new WebhookError(`failed to call endpoint: context deadline exceeded (timeout ${String(request.timeoutMs)}ms)`, { cause: e });
-      }
+      if (deadline.passed) throw exceeded(e);
       if (signal?.aborted) throw new WebhookError('failed to call endpoint: run cancelled', { cause: e });
       throw new WebhookError(`failed to call endpoint: ${describeNetworkError(e)}`, { cause: e });
     }
@@ -159,11 +169,14 @@ export class UndiciTransport implements HttpTransport {
   }
 }
 
-/** 169.254.0.0/16 (IPv4 link-local, cloud metadata), fe80::/10 and AWS's IPv6 metadata address. */
+/**
+ * 169.254.0.0/16 (IPv4 link-local: metadata, the ECS and EKS Pod Identity credential agents),
+ * fe80::/10, and AWS's IPv6 service range fd00:ec2::/32 (IMDS at ::254, the EKS Pod Identity agent at ::23).
+ */
 const LINK_LOCAL = new BlockList();
 LINK_LOCAL.addSubnet('169.254.0.0', 16, 'ipv4');
 LINK_LOCAL.addSubnet('fe80::', 10, 'ipv6');
-LINK_LOCAL.addAddress('fd00:ec2::254', 'ipv6');
+LINK_LOCAL.addSubnet('fd00:ec2::', 32, 'ipv6');
 
 /** True for link-local and metadata addresses, IPv4-mapped (`::ffff:169.254.169.254`, any spelling) and NAT64 forms included. */
 export function isLinkLocal(address: string): boolean {

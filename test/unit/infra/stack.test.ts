@@ -2,24 +2,12 @@
  * The stack's template, asserted on what matters (bundling skipped; the RIE integration test runs
  * the real bundle). Synth also runs cdk-nag's AwsSolutions pack: a finding would throw.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { buildApp } from '../../../infra/app.ts';
-
-const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:kubeconfig-AbCdEf';
-
-function manifestsDir(externalSecrets: { name: string; refreshInterval: string }[], extra = ''): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wss-manifests-'));
-  const store = { apiVersion: 'external-secrets.io/v1', kind: 'SecretStore', metadata: { name: 'store', namespace: 'apps' }, spec: { provider: { webhook: { url: 'https://secrets.example.com/{{ .remoteRef.key }}', result: { jsonPath: '$.value' } } } } };
-  const docs = externalSecrets.map((e) => ({ apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: e.name, namespace: 'apps' }, spec: { refreshInterval: e.refreshInterval, secretStoreRef: { name: 'store' }, data: [{ secretKey: 'k', remoteRef: { key: e.name } }] } }));
-  writeFileSync(join(dir, 'all.yaml'), [store, ...docs].map((d) => stringify(d)).join('---\n') + extra);
-  return dir;
-}
+import { WebhookSecretSyncStack } from '../../../infra/stack.ts';
+import { KMS_KEY_ARN, KUBECONFIG_SECRET_ARN as SECRET_ARN, manifestsDir } from '../../support/cdk.ts';
 
 async function synth(context: Record<string, unknown>): Promise<Template> {
   const { app, stack } = await buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } }));
@@ -113,12 +101,72 @@ describe('WebhookSecretSync stack', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ WSS_CLUSTER_AUTH: 'kubeconfig-secret', WSS_KUBECONFIG_SECRET_ARN: SECRET_ARN }) } });
   });
 
-  it('routes ForceRefresh events by ExternalSecret to the function of its cadence, and {"all":true} to the shortest', async () => {
+  it('kubeconfig encrypted with a customer-managed key: kms:Decrypt on exactly that key, only through Secrets Manager', async () => {
+    // Act
+    const template = await synth({ cadences: '1h', kubeconfigSecretArn: SECRET_ARN, kubeconfigSecretKmsKeyArn: KMS_KEY_ARN });
+    const without = await synth({ cadences: '1h', kubeconfigSecretArn: SECRET_ARN });
+    // Assess
+    const statements = policyStatements(template).filter((s) => [s.Action].flat().some((a) => a.startsWith('kms:')));
+    expect(statements).toEqual([{
+      Action: 'kms:Decrypt',
+      Effect: 'Allow',
+      Resource: KMS_KEY_ARN,
+      Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
+    }]);
+    expect(JSON.stringify(without.toJSON())).not.toContain('kms:');
+  });
+
+  it.each([
+    ['1m', 300, 'notBreaching'],
+    ['15m', 900, 'notBreaching'],
+    ['24h', 86_400, 'notBreaching'],
+    ['25h', 86_400, 'ignore'],
+    ['720h', 86_400, 'ignore'],
+  ])('cadence %s: the ExternalSecret-failed alarm looks at %i s, missing data %s', async (cadence, period, missing) => {
+    // Act
+    const template = await synth({ cadences: cadence, eksCluster: 'prod' });
+    // Assess
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExternalSecretsFailed', Period: period, EvaluationPeriods: 1, TreatMissingData: missing });
+  });
+
+  it('keeps every alarm within CloudWatch limits for any cadence (period <= 1 day, period x evaluations <= 7 days)', async () => {
+    const template = await synth({ cadences: '1m,1h,24h,25h,168h,720h,8760h', eksCluster: 'prod' });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => (a as { Properties: { Period: number; EvaluationPeriods: number } }).Properties);
+    expect(alarms).toHaveLength(7 * 2 + 1);
+    for (const a of alarms) {
+      expect(a.Period).toBeLessThanOrEqual(86_400);
+      expect(a.Period * a.EvaluationPeriods).toBeLessThanOrEqual(604_800);
+    }
+  });
+
+  it('two stacks in one app share no resource name: each has its own bus, named after the stack', async () => {
+    // Prepare
+    const { app, stack: blue } = await buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [], cadences: '15m,1h', eksCluster: 'prod', stackName: 'SyncBlue' } }));
+    const green = new WebhookSecretSyncStack(app, 'SyncGreen', { cadences: [{ cadence: '15m', refreshMs: 900_000, externalSecrets: [] }], cluster: { kind: 'eks', clusterName: 'prod' } });
+    // Act
+    app.synth();
+    const [b, g] = [Template.fromStack(blue), Template.fromStack(green)];
+    // Assess
+    b.hasResourceProperties('AWS::Events::EventBus', { Name: 'SyncBlue' });
+    g.hasResourceProperties('AWS::Events::EventBus', { Name: 'SyncGreen' });
+    const busOf = (t: Template) => Object.keys(t.findResources('AWS::Events::EventBus'))[0];
+    b.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ WSS_EVENT_BUS_NAME: { Ref: busOf(b) } }) } });
+    const blueNames = physicalNames(b);
+    expect(blueNames).toContain('SyncBlue');
+    expect(physicalNames(g).filter((n) => blueNames.includes(n))).toEqual([]);
+  });
+
+  it('sends every named ForceRefresh to every function (ownership is decided at run time), and {"all":true} to the shortest only', async () => {
+    // Intentional change (#15 item 2): rules no longer list the names known at synth time, which
+    // missed ExternalSecrets added or moved after deploy.
     const template = await synth({ manifests: TWO_CADENCES(), eksCluster: 'prod' });
     const fnOf = (cadence: string) => Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { WSS_CADENCE: cadence } } } }))[0];
-    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: { 'detail-type': ['ForceRefresh'], detail: { externalSecrets: ['apps/db'] } }, Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fnOf('15m'), 'Arn'] }, DeadLetterConfig: Match.anyValue() })] });
-    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: { 'detail-type': ['ForceRefresh'], detail: { externalSecrets: ['apps/api', 'apps/cache'] } }, Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fnOf('1h'), 'Arn'] } })] });
-    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: { detail: { all: [true] } }, Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fnOf('15m'), 'Arn'] } })] });
+    for (const cadence of ['15m', '1h']) {
+      template.hasResourceProperties('AWS::Events::Rule', { EventPattern: { 'detail-type': ['ForceRefresh'], detail: { externalSecrets: [{ exists: true }] } }, Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fnOf(cadence), 'Arn'] }, DeadLetterConfig: Match.anyValue() })] });
+    }
+    expect(JSON.stringify(template.findResources('AWS::Events::Rule'))).not.toContain('apps/db');
+    const allRules = Object.values(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: { detail: { all: [true] } } } }));
+    expect(allRules.map((r) => (r as { Properties: { Targets: { Arn: unknown }[] } }).Properties.Targets[0]?.Arn)).toEqual([{ 'Fn::GetAtt': [fnOf('15m'), 'Arn'] }]);
   });
 
   it('fails synth with the same lines `validate` prints when a manifest is invalid', async () => {
@@ -130,6 +178,9 @@ describe('WebhookSecretSync stack', () => {
     [{ cadences: '30s', eksCluster: 'prod' }, /whole minutes, at least 1m/u],
     [{ cadences: '1h' }, /exactly one of -c eksCluster=NAME or -c kubeconfigSecretArn=ARN/u],
     [{ eksCluster: 'prod' }, /no cadences/u],
+    [{ cadences: '1h', eksCluster: 'prod', kubeconfigSecretKmsKeyArn: KMS_KEY_ARN }, /-c kubeconfigSecretKmsKeyArn: only with -c kubeconfigSecretArn=ARN/u],
+    [{ cadences: '1h', kubeconfigSecretArn: SECRET_ARN, kubeconfigSecretKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:alias/wss' }, /expected a KMS key ARN such as .* \(not an alias\)/u],
+    [{ cadences: '1h', kubeconfigSecretArn: SECRET_ARN, kubeconfigSecretKmsKeyArn: KMS_KEY_ARN.replace('eu-west-1', 'us-east-1') }, /the key is in us-east-1, the secret in eu-west-1/u],
   ])('refuses context %j', async (context, message) => {
     await expect(buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } }))).rejects.toThrow(message);
   });
@@ -147,3 +198,19 @@ describe('WebhookSecretSync stack', () => {
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { GroupId: 'sg-0123456789abcdef0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' });
   });
 });
+
+type Statement = { Action: string | string[]; Effect: string; Resource: unknown; Condition?: unknown };
+
+function policyStatements(template: Template): Statement[] {
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement);
+}
+
+/** Every literal physical name in the template (`Name`, `FunctionName`, `AlarmName`, `QueueName`, ...). */
+function physicalNames(template: Template): string[] {
+  const names = new Set(['Name', 'FunctionName', 'AlarmName', 'QueueName', 'LogGroupName', 'RoleName', 'GroupName', 'ManagedPolicyName', 'PolicyName', 'TopicName']);
+  return Object.values(template.toJSON().Resources as Record<string, { Type: string; Properties?: Record<string, unknown> }>)
+    // An inline policy's name is local to its role.
+    .filter((r) => r.Type !== 'AWS::IAM::Policy')
+    .flatMap((r) => Object.entries(r.Properties ?? {}).filter(([k, v]) => names.has(k) && typeof v === 'string').map(([, v]) => v as string));
+}
