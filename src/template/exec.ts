@@ -5,9 +5,10 @@ import type {
 } from './ast.ts';
 import { errorContext, nodeToString } from './ast.ts';
 import { acceptsLiteral, acceptsValue, GO_TYPE, LITERAL_EXPECTED } from './arg-types.ts';
+import { Budget, shallowSize, TemplateBudgetError, withBudget } from './budget.ts';
 import { TemplateError } from './errors.ts';
 import type { FuncMap, FuncSpec, ParamKind } from './func-spec.ts';
-import { LIMITS } from './limits.ts';
+import { LIMITS, type BudgetLimits } from './limits.ts';
 import type { ParsedTemplate } from './parser.ts';
 import { formatValue, isMap, isNil, isTrue, NO_VALUE, sortedKeys, typeName } from './values.ts';
 
@@ -16,6 +17,10 @@ export interface ExecOptions {
   readonly funcs: FuncMap;
   /** Builtins whose `and`/`or` short-circuit (user funcs may shadow them). */
   readonly shortCircuit: ReadonlySet<FuncSpec>;
+  /** Limits of this execution's budget (default: DEFAULT_BUDGET). */
+  readonly budget?: BudgetLimits | undefined;
+  /** Clock of the budget's wall-clock backstop (tests pass a fake one). */
+  readonly clock?: (() => number) | undefined;
 }
 
 /** Go's `missingVal`: "no final pipeline value". */
@@ -33,10 +38,12 @@ class State {
   private outLen = 0;
   private readonly parsed: ParsedTemplate;
   private readonly opts: ExecOptions;
+  private readonly budget: Budget;
 
-  constructor(parsed: ParsedTemplate, opts: ExecOptions) {
+  constructor(parsed: ParsedTemplate, opts: ExecOptions, budget: Budget) {
     this.parsed = parsed;
     this.opts = opts;
+    this.budget = budget;
     this.tmplName = parsed.name;
   }
 
@@ -44,7 +51,13 @@ class State {
     const dot = isNil(data) ? NO_VALUE : data;
     this.vars = [{ name: '$', value: dot }];
     const root = this.parsed.templates.get(this.parsed.name) ?? this.parsed.root;
-    this.walk(dot, root);
+    try {
+      this.walk(dot, root);
+    } catch (err) {
+      // A budget error raised outside a function call gets the location of the node being run.
+      if (err instanceof TemplateBudgetError) this.errorf(err.message, err);
+      throw err;
+    }
     return this.out.join('');
   }
 
@@ -62,6 +75,7 @@ class State {
 
   // --- output -----------------------------------------------------------------------------------
   private write(s: string): void {
+    this.budget.chargeBytes(s.length);
     this.outLen += s.length;
     if (this.outLen > LIMITS.maxOutput) this.errorf(`template output exceeds ${LIMITS.maxOutput} characters`);
     this.out.push(s);
@@ -96,6 +110,7 @@ class State {
   // --- statements -------------------------------------------------------------------------------
   private walk(dot: unknown, node: ItemNode): Signal {
     this.at(node);
+    this.budget.chargeSteps(1);
     switch (node.kind) {
       case 'action': {
         const val = this.evalPipeline(dot, node.pipe);
@@ -146,6 +161,7 @@ class State {
       const mark = this.vars.length;
       const decl = node.pipe.decl;
       const one = (index: unknown, elem: unknown): boolean => {
+        this.budget.chargeSteps(1);
         if (++this.iterations > LIMITS.maxRangeIterations) {
           this.at(node);
           this.errorf(`range iteration limit (${LIMITS.maxRangeIterations}) exceeded`);
@@ -333,7 +349,11 @@ class State {
     const argv = argNodes.map((a, i) => this.evalArg(dot, kindAt(i), a));
     if (final !== MISSING) argv.push(this.validateType(final, kindAt(argv.length)));
     try {
-      return (spec.fn as (...a: unknown[]) => unknown)(...argv);
+      this.budget.chargeSteps(1);
+      const result = (spec.fn as (...a: unknown[]) => unknown)(...argv);
+      // What a call builds is charged; a function that hands back one of its arguments built nothing.
+      if (!argv.includes(result)) this.budget.chargeBytes(shallowSize(result));
+      return result;
     } catch (err) {
       this.at(cmd);
       this.errorf(`error calling ${name}: ${err instanceof Error ? err.message : String(err)}`, err);
@@ -379,8 +399,9 @@ class State {
 
 /** Runs a parsed template over `data`; every failure is a {@link TemplateError}. */
 export function execute(parsed: ParsedTemplate, data: unknown, opts: ExecOptions): string {
+  const budget = new Budget(opts.budget, opts.clock);
   try {
-    return new State(parsed, opts).run(data);
+    return withBudget(budget, () => new State(parsed, opts, budget).run(data));
   } catch (err) {
     if (err instanceof TemplateError) throw err;
     const msg = err instanceof Error ? err.message : String(err);

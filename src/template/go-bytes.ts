@@ -82,6 +82,24 @@ export function goStringAsText(s: string): string {
   return hasSurrogate(s) ? goStringToBytes(s).toString('utf8') : s;
 }
 
+/** True for a UTF-16 code unit that stands for one invalid byte (U+DC80..U+DCFF). */
+export function isEscapedByte(code: number): boolean {
+  return code >= 0xdc80 && code <= 0xdcff;
+}
+
+/**
+ * Bytes `[start, end)` of a Go string, as Go's `s[start:end]`: cutting through a character leaves
+ * its bytes as escapes, exactly as Go leaves them.
+ *
+ * @example
+ * ```ts
+ * goByteSlice('é', 0, 1); // '\udcc3'
+ * ```
+ */
+export function goByteSlice(s: string, start: number, end?: number): string {
+  return goStringFromBytes(goStringToBytes(s).subarray(start, end));
+}
+
 function hasSurrogate(s: string): boolean {
   return /[\ud800-\udfff]/.test(s);
 }
