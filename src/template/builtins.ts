@@ -1,5 +1,6 @@
 /** Go `text/template` predefined functions (`and`/`or` short-circuit in the executor). */
 import { fixed, variadic, type FuncMap } from './func-spec.ts';
+import { goByteLength, goByteSlice, goStringToBytes, isEscapedByte } from './go-bytes.ts';
 import { sprintf } from './printf.ts';
 import { isMap, isNil, isTrue, NO_VALUE, sprint, sprintln, typeName } from './values.ts';
 
@@ -46,7 +47,7 @@ function lt(a: unknown, b: unknown): boolean {
 
 function length(v: unknown): number {
   if (v === NO_VALUE || isNil(v)) throw new Error('len of nil pointer');
-  if (typeof v === 'string') return Buffer.byteLength(v, 'utf8');
+  if (typeof v === 'string') return goByteLength(v);
   if (Array.isArray(v) || v instanceof Uint8Array) return v.length;
   if (isMap(v)) return Object.keys(v).length;
   throw new Error(`len of type ${typeName(v)}`);
@@ -65,7 +66,7 @@ function index(item: unknown, ...indexes: unknown[]): unknown {
   for (const ix of indexes) {
     if (cur === NO_VALUE || isNil(cur)) throw new Error('index of nil pointer');
     if (typeof cur === 'string') {
-      const bytes = Buffer.from(cur, 'utf8');
+      const bytes = goStringToBytes(cur);
       const x = indexArg(ix, bytes.length);
       if (x >= bytes.length) throw new Error(`index out of range: ${x}`);
       cur = bytes[x];
@@ -91,7 +92,7 @@ function slice(item: unknown, ...indexes: unknown[]): unknown {
   let len: number;
   if (typeof item === 'string') {
     if (indexes.length === 3) throw new Error('cannot 3-index slice a string');
-    len = Buffer.byteLength(item, 'utf8');
+    len = goByteLength(item);
   } else if (Array.isArray(item)) {
     len = item.length;
   } else {
@@ -103,7 +104,7 @@ function slice(item: unknown, ...indexes: unknown[]): unknown {
   });
   const [lo = 0, hi = len] = idx;
   if (lo > hi) throw new Error(`invalid slice index: ${lo} > ${hi}`);
-  if (typeof item === 'string') return Buffer.from(item, 'utf8').subarray(lo, hi).toString('utf8');
+  if (typeof item === 'string') return goByteSlice(item, lo, hi);
   return (item as unknown[]).slice(lo, hi);
 }
 
@@ -130,7 +131,9 @@ function jsEscape(s: string): string {
       case '&': out += '\\u0026'; break;
       case '=': out += '\\u003D'; break;
       default:
-        if (code < 0x20 || (code >= 0x7f && /\p{C}/u.test(c))) out += `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
+        // A byte that is not UTF-8 passes through, as Go's JSEscape writes it.
+        if (isEscapedByte(code)) out += c;
+        else if (code < 0x20 || (code >= 0x7f && /\p{C}/u.test(c))) out += `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
         else out += c;
     }
   }
@@ -140,7 +143,7 @@ function jsEscape(s: string): string {
 /** Go's `url.QueryEscape`. */
 export function queryEscape(s: string): string {
   let out = '';
-  for (const b of Buffer.from(s, 'utf8')) {
+  for (const b of goStringToBytes(s)) {
     const c = String.fromCharCode(b);
     if (/[A-Za-z0-9\-_.~]/.test(c)) out += c;
     else if (c === ' ') out += '+';

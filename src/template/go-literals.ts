@@ -1,4 +1,5 @@
 /** Decoding of Go literal syntax: quoted strings, raw strings, character constants and numbers. */
+import { goStringFromBytes } from './go-bytes.ts';
 
 const SIMPLE_ESCAPES: Readonly<Record<string, number>> = {
   a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 92,
@@ -67,7 +68,7 @@ export function unquoteString(quoted: string): string {
       i += piece.length;
     }
   }
-  return Buffer.from(bytes).toString('utf8');
+  return goStringFromBytes(Uint8Array.from(bytes)); // "\xff" is one byte, as in Go
 }
 
 /** Go's `strconv.UnquoteChar` for a `'x'` constant; returns the code point. */
@@ -131,6 +132,7 @@ export function goQuote(s: string): string {
     else if (c === '\f') out += '\\f';
     else if (c === '\v') out += '\\v';
     else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else if (code >= 0xdc80 && code <= 0xdcff) out += `\\x${(code - 0xdc00).toString(16)}`; // a byte that is not UTF-8
     else if (/[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u.test(c) || (code >= 0xd800 && code <= 0xdfff)) {
       out += code > 0xffff ? `\\U${code.toString(16).padStart(8, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
     } else out += c;

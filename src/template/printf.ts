@@ -1,4 +1,6 @@
 /** Go's `fmt.Sprintf` over the template value model (the verbs templates use in practice). */
+import { chargeBytes } from './budget.ts';
+import { goStringFromBytes, goStringToBytes } from './go-bytes.ts';
 import { goQuote } from './go-literals.ts';
 import { formatFloat, formatNumber, formatValue, isMap, isNil, NO_VALUE, sortedKeys, typeName } from './values.ts';
 
@@ -20,6 +22,7 @@ function pad(s: string, spec: Spec, numeric: boolean): string {
   const len = Array.from(s).length;
   if (width === undefined || len >= width) return s;
   const fill = width - len;
+  chargeBytes(fill);
   if (spec.minus) return s + ' '.repeat(fill);
   if (spec.zero) {
     if (numeric && /^[+\- ]/.test(s)) return `${s.charAt(0)}${'0'.repeat(fill)}${s.slice(1)}`;
@@ -132,7 +135,7 @@ function fmtString(s: string, verb: string, spec: Spec): string {
       return pad(goQuote(str), spec, false);
     case 'x':
     case 'X': {
-      let bytes = Buffer.from(str, 'utf8');
+      let bytes = goStringToBytes(str);
       if (spec.prec !== undefined) bytes = bytes.subarray(0, spec.prec);
       const parts = [...bytes].map((b) => b.toString(16).padStart(2, '0'));
       const joined = spec.space ? parts.map((p) => (spec.sharp ? `0x${p}` : p)).join(' ') : (spec.sharp && parts.length ? '0x' : '') + parts.join('');
@@ -162,7 +165,7 @@ function fmtArg(arg: unknown, verb: string, spec: Spec, depth = 0): string {
     return fmtString(arg, verb, spec);
   }
   if (arg instanceof Uint8Array) {
-    if ('sqxXv'.includes(verb) && verb !== 'v') return fmtString(Buffer.from(arg).toString('utf8'), verb, spec);
+    if ('sqxXv'.includes(verb) && verb !== 'v') return fmtString(goStringFromBytes(arg), verb, spec);
   }
   if (Array.isArray(arg) || arg instanceof Uint8Array) {
     const items = [...arg].map((x: unknown) => fmtArg(x, verb, { ...spec, width: undefined }, depth + 1));

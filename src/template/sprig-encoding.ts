@@ -1,7 +1,9 @@
 /** Sprig encoding, serialisation, hashing and type-inspection functions. */
 import { createHash, randomUUID } from 'node:crypto';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { chargeDeep } from './budget.ts';
 import { fixed, type FuncMap } from './func-spec.ts';
+import { goStringFromBytes, goStringToBytes } from './go-bytes.ts';
 import { marshalJson, unmarshalJson } from './go-json.ts';
 import { newMap, setKey } from './sprig-convert.ts';
 import { isMap, isNil, kindOf, NO_VALUE, typeName, type GoMap } from './values.ts';
@@ -17,13 +19,13 @@ function b64decode(input: string): string {
   if (s.length % 4 !== 0 || s.length - body.length > 2 || body.length % 4 === 1) {
     return `illegal base64 data at input byte ${Math.min(body.length, Math.floor(s.length / 4) * 4)}`;
   }
-  return Buffer.from(s, 'base64').toString('utf8');
+  return goStringFromBytes(Buffer.from(s, 'base64'));
 }
 
 const B32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 function b32encode(s: string): string {
-  const bytes = Buffer.from(s, 'utf8');
+  const bytes = goStringToBytes(s);
   let bits = 0;
   let value = 0;
   let out = '';
@@ -58,7 +60,7 @@ function b32decode(input: string): string {
       bits -= 8;
     }
   }
-  return Buffer.from(bytes).toString('utf8');
+  return goStringFromBytes(Buffer.from(bytes));
 }
 
 function safe<T>(fn: () => T, fallback: T): T {
@@ -114,17 +116,18 @@ function toYamlValue(v: unknown): unknown {
 
 /** Helm/ESO `toYaml` (sorted keys, trailing newline trimmed); "" on error. */
 function toYaml(v: unknown): string {
+  chargeDeep(v); // the yaml library expands shared sub-values: charge what it will walk
   return safe(() => stringifyYaml(toYamlValue(v), { sortMapEntries: true, indentSeq: false, lineWidth: 0 }).replace(/\n$/, ''), '');
 }
 
 function hash(alg: string): (s: string) => string {
-  return (s: string) => createHash(alg).update(s, 'utf8').digest('hex');
+  return (s: string) => createHash(alg).update(goStringToBytes(s)).digest('hex');
 }
 
 function adler32(s: string): string {
   let a = 1;
   let b = 0;
-  for (const byte of Buffer.from(s, 'utf8')) {
+  for (const byte of goStringToBytes(s)) {
     a = (a + byte) % 65521;
     b = (b + a) % 65521;
   }
@@ -136,7 +139,7 @@ function fromJson(s: string): unknown {
 }
 
 export const SPRIG_ENCODING: FuncMap = {
-  b64enc: fixed(['string'], (s: string) => Buffer.from(s, 'utf8').toString('base64')),
+  b64enc: fixed(['string'], (s: string) => goStringToBytes(s).toString('base64')),
   b64dec: fixed(['string'], b64decode),
   b32enc: fixed(['string'], b32encode),
   b32dec: fixed(['string'], b32decode),

@@ -1,5 +1,7 @@
 /** Sprig string and regular-expression functions. */
+import { chargeBytes } from './budget.ts';
 import { checkSize, fixed, variadic, type FuncMap } from './func-spec.ts';
+import { goByteLength, goByteSlice, goStringAsText } from './go-bytes.ts';
 import { compileGoRegexp, findAll, goSplit, quoteMeta, goReplaceAll } from './go-regexp.ts';
 import { goQuote } from './go-literals.ts';
 import { newMap, setKey, strval } from './sprig-convert.ts';
@@ -47,26 +49,34 @@ function untitle(s: string): string {
 }
 
 function replaceAll(old: string, repl: string, src: string): string {
-  if (old === '') return checkSize(repl + Array.from(src).join(repl) + (src === '' ? '' : repl));
-  return checkSize(src.split(old).join(repl));
+  const parts = old === '' ? ['', ...Array.from(src), ...(src === '' ? [] : [''])] : src.split(old);
+  return checkSize(joinCharged(parts, repl));
+}
+
+/** `parts.join(sep)`, its size charged to the budget before it is built. */
+function joinCharged(parts: readonly string[], sep: string): string {
+  let size = sep.length * Math.max(parts.length - 1, 0);
+  for (const p of parts) size += p.length;
+  chargeBytes(size);
+  return parts.join(sep);
 }
 
 function byteSlice(s: string, start: number, end?: number): string {
-  const b = Buffer.from(s, 'utf8');
-  const e = end ?? b.length;
-  if (start < 0 || e > b.length || start > e) throw new Error(`runtime error: slice bounds out of range [${start}:${e}] with length ${b.length}`);
-  return b.subarray(start, e).toString('utf8');
+  const len = goByteLength(s);
+  const e = end ?? len;
+  if (start < 0 || e > len || start > e) throw new Error(`runtime error: slice bounds out of range [${start}:${e}] with length ${len}`);
+  return goByteSlice(s, start, e);
 }
 
 function substr(start: number, end: number, s: string): string {
   if (start < 0) return byteSlice(s, 0, end);
-  const len = Buffer.byteLength(s, 'utf8');
+  const len = goByteLength(s);
   if (end < 0 || end > len) return byteSlice(s, start);
   return byteSlice(s, start, end);
 }
 
 function trunc(c: number, s: string): string {
-  const len = Buffer.byteLength(s, 'utf8');
+  const len = goByteLength(s);
   if (c < 0 && len + c > 0) return byteSlice(s, len + c);
   if (c >= 0 && len > c) return byteSlice(s, 0, c);
   return s;
@@ -75,13 +85,14 @@ function trunc(c: number, s: string): string {
 function repeat(count: number, s: string): string {
   if (count < 0) throw new Error('strings: negative Repeat count');
   if (count * s.length > 1 << 20) throw new Error('strings: Repeat output length exceeds the limit');
+  chargeBytes(count * s.length);
   return s.repeat(count);
 }
 
 function indent(spaces: number, v: string): string {
   if (spaces < 0) throw new Error('strings: negative Repeat count');
   const pad = ' '.repeat(Math.min(spaces, 1 << 16));
-  return checkSize(pad + v.replaceAll('\n', `\n${pad}`));
+  return checkSize(pad + joinCharged(v.split('\n'), `\n${pad}`));
 }
 
 function splitMap(parts: string[]): Record<string, string> {
@@ -127,10 +138,11 @@ const regexMatch = (re: string, s: string): boolean => {
 };
 
 export const SPRIG_STRINGS: FuncMap = {
-  upper: fixed(['string'], (s: string) => s.toUpperCase()),
-  lower: fixed(['string'], (s: string) => s.toLowerCase()),
-  title: fixed(['string'], title),
-  untitle: fixed(['string'], untitle),
+  // Go's case mappings write a byte that is not UTF-8 as U+FFFD (strings.Map).
+  upper: fixed(['string'], (s: string) => goStringAsText(s).toUpperCase()),
+  lower: fixed(['string'], (s: string) => goStringAsText(s).toLowerCase()),
+  title: fixed(['string'], (s: string) => title(goStringAsText(s))),
+  untitle: fixed(['string'], (s: string) => untitle(goStringAsText(s))),
   trim: fixed(['string'], trimSpace),
   trimAll: fixed(['string', 'string'], (cut: string, s: string) => trimCutset(s, cut)),
   trimPrefix: fixed(['string', 'string'], (p: string, s: string) => (s.startsWith(p) ? s.slice(p.length) : s)),
@@ -142,16 +154,16 @@ export const SPRIG_STRINGS: FuncMap = {
   nospace: fixed(['string'], (s: string) => s.replace(ANY_SPACE, '')),
   indent: fixed(['int', 'string'], indent),
   nindent: fixed(['int', 'string'], (n: number, s: string) => `\n${indent(n, s)}`),
-  quote: variadic([], 'any', (...a: unknown[]) => nonNil(a).map((x) => goQuote(strval(x))).join(' ')),
-  squote: variadic([], 'any', (...a: unknown[]) => nonNil(a).map((x) => `'${strval(x)}'`).join(' ')),
-  cat: variadic([], 'any', (...a: unknown[]) => nonNil(a).map(strval).join(' ')),
+  quote: variadic([], 'any', (...a: unknown[]) => joinCharged(nonNil(a).map((x) => goQuote(strval(x))), ' ')),
+  squote: variadic([], 'any', (...a: unknown[]) => joinCharged(nonNil(a).map((x) => `'${strval(x)}'`), ' ')),
+  cat: variadic([], 'any', (...a: unknown[]) => joinCharged(nonNil(a).map(strval), ' ')),
   contains: fixed(['string', 'string'], (sub: string, s: string) => s.includes(sub)),
   hasPrefix: fixed(['string', 'string'], (p: string, s: string) => s.startsWith(p)),
   hasSuffix: fixed(['string', 'string'], (p: string, s: string) => s.endsWith(p)),
   split: fixed(['string', 'string'], (sep: string, s: string) => splitMap(goStringsSplit(s, sep))),
   splitn: fixed(['string', 'int', 'string'], (sep: string, n: number, s: string) => splitMap(goStringsSplit(s, sep, n))),
   splitList: fixed(['string', 'string'], (sep: string, s: string) => goStringsSplit(s, sep)),
-  join: fixed(['string', 'any'], (sep: string, v: unknown) => checkSize(strslice(v).join(sep))),
+  join: fixed(['string', 'any'], (sep: string, v: unknown) => checkSize(joinCharged(strslice(v), sep))),
   toString: fixed(['any'], strval),
   toStrings: fixed(['any'], strslice),
   regexMatch: fixed(['string', 'string'], (re: string, s: string) => {
