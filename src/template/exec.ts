@@ -8,7 +8,7 @@ import { acceptsLiteral, acceptsValue, GO_TYPE, LITERAL_EXPECTED } from './arg-t
 import { Budget, shallowSize, TemplateBudgetError, withBudget } from './budget.ts';
 import { TemplateError } from './errors.ts';
 import type { FuncMap, FuncSpec, ParamKind } from './func-spec.ts';
-import { LIMITS, type BudgetLimits } from './limits.ts';
+import { LIMITS, type BudgetLimits, type BudgetUsage } from './limits.ts';
 import type { ParsedTemplate } from './parser.ts';
 import { formatValue, isMap, isNil, isTrue, NO_VALUE, sortedKeys, typeName } from './values.ts';
 
@@ -21,6 +21,8 @@ export interface ExecOptions {
   readonly budget?: BudgetLimits | undefined;
   /** Clock of the budget's wall-clock backstop (tests pass a fake one). */
   readonly clock?: (() => number) | undefined;
+  /** Told what the execution used, whether it succeeded or not. */
+  readonly onUsage?: ((usage: BudgetUsage) => void) | undefined;
 }
 
 /** Go's `missingVal`: "no final pipeline value". */
@@ -406,5 +408,7 @@ export function execute(parsed: ParsedTemplate, data: unknown, opts: ExecOptions
     if (err instanceof TemplateError) throw err;
     const msg = err instanceof Error ? err.message : String(err);
     throw new TemplateError(`template: ${parsed.name}: execution failed: ${msg}`, { cause: err });
+  } finally {
+    opts.onUsage?.({ bytes: budget.bytes, steps: budget.steps });
   }
 }

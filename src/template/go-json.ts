@@ -61,18 +61,39 @@ function goJsonNumber(v: number): string {
  * one) as the character U+FFFD, as Go's decoder would have produced it.
  */
 function goJsonString(s: string, escapeHTML: boolean): string {
-  let out = '"';
-  for (const ch of s) {
+  // Sized first and charged before it is built, then built flat (one replace, not a rope of pieces).
+  chargeBytes(jsonStringLength(s, escapeHTML));
+  const special = escapeHTML ? SPECIAL_HTML : SPECIAL;
+  return `"${s.replace(special, (ch) => {
     const escaped = JSON_ESCAPES[ch];
     const code = ch.codePointAt(0) ?? 0;
-    if (escaped !== undefined) out += escaped;
-    else if (code < 0x20 || (escapeHTML && (ch === '<' || ch === '>' || ch === '&'))) out += `\\u00${HEX[code >> 4] ?? '0'}${HEX[code & 0xf] ?? '0'}`;
-    else if (code === 0x2028 || code === 0x2029) out += `\\u${code.toString(16)}`;
-    else if (isEscapedByte(code)) out += '\\ufffd';
-    else if (code >= 0xd800 && code <= 0xdfff) out += '\ufffd';
-    else out += ch;
+    if (escaped !== undefined) return escaped;
+    if (code < 0x20 || ch === '<' || ch === '>' || ch === '&') return `\\u00${HEX[code >> 4] ?? '0'}${HEX[code & 0xf] ?? '0'}`;
+    if (code === 0x2028 || code === 0x2029) return `\\u${code.toString(16)}`;
+    return isEscapedByte(code) ? '\\ufffd' : '\ufffd';
+  })}"`;
+}
+
+// Characters goJsonString rewrites; lone surrogates only (a valid pair is one code point under /u).
+/* eslint-disable no-control-regex -- control characters are exactly what JSON must escape */
+const SPECIAL = /["\\\u0000-\u001f\u2028\u2029\p{Cs}]/gu;
+const SPECIAL_HTML = /["\\\u0000-\u001f\u2028\u2029\p{Cs}<>&]/gu;
+/* eslint-enable no-control-regex */
+
+/** Length in UTF-16 code units of goJsonString's result. */
+function jsonStringLength(s: string, escapeHTML: boolean): number {
+  let n = 2;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22 || c === 0x5c || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x08 || c === 0x0c) n += 2;
+    else if (c < 0x20 || c === 0x2028 || c === 0x2029 || (escapeHTML && (c === 0x3c || c === 0x3e || c === 0x26))) n += 6;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && s.charCodeAt(i + 1) >= 0xdc00 && s.charCodeAt(i + 1) <= 0xdfff) {
+      n += 2;
+      i++;
+    } else if (isEscapedByte(c)) n += 6;
+    else n += 1;
   }
-  return `${out}"`;
+  return n;
 }
 
 /** Go sorts map keys by their UTF-8 bytes, which is code-point order, not UTF-16 order. */
@@ -101,12 +122,12 @@ function marshal(value: unknown, html: boolean, indent: string, prefix: string, 
   chargeSteps(1);
   if (value === null || value === undefined || typeof value === 'symbol') return 'null';
   switch (typeof value) {
-    case 'string': return charged(goJsonString(value, html));
+    case 'string': return goJsonString(value, html);
     case 'number': return goJsonNumber(value);
     case 'boolean': return value ? 'true' : 'false';
     case 'bigint': return value.toString();
     case 'object': {
-      if (value instanceof Uint8Array) return charged(goJsonString(Buffer.from(value).toString('base64'), html));
+      if (value instanceof Uint8Array) return goJsonString(charged(Buffer.from(value).toString('base64')), html);
       if (value instanceof Date) return goJsonString(value.toISOString(), html);
       const inner = prefix + indent;
       const nl = indent === '' ? '' : '\n';

@@ -118,24 +118,27 @@ export function parseGoNumber(text: string): GoNumber {
   throw new Error(`illegal number syntax: ${JSON.stringify(text)}`);
 }
 
+/** Characters strconv.Quote escapes (lone surrogates are bytes that are not UTF-8, see go-bytes.ts). */
+const QUOTED = /["\\\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Cs}]/gu;
+
 /** Go's `strconv.Quote` (ASCII-preserving, non-printables escaped). */
 export function goQuote(s: string): string {
-  let out = '"';
-  for (const c of s) {
-    const code = c.codePointAt(0) ?? 0;
-    if (c === '"' || c === '\\') out += `\\${c}`;
-    else if (c === '\n') out += '\\n';
-    else if (c === '\r') out += '\\r';
-    else if (c === '\t') out += '\\t';
-    else if (c === '\x07') out += '\\a';
-    else if (c === '\b') out += '\\b';
-    else if (c === '\f') out += '\\f';
-    else if (c === '\v') out += '\\v';
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else if (code >= 0xdc80 && code <= 0xdcff) out += `\\x${(code - 0xdc00).toString(16)}`; // a byte that is not UTF-8
-    else if (/[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u.test(c) || (code >= 0xd800 && code <= 0xdfff)) {
-      out += code > 0xffff ? `\\U${code.toString(16).padStart(8, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-    } else out += c;
-  }
-  return `${out}"`;
+  // One replace builds the result flat; a character-by-character `+=` would build a rope of nodes.
+  return `"${s.replace(QUOTED, quoteChar)}"`;
+}
+
+
+function quoteChar(c: string): string {
+  const code = c.codePointAt(0) ?? 0;
+  if (c === '"' || c === '\\') return `\\${c}`;
+  if (c === '\n') return '\\n';
+  if (c === '\r') return '\\r';
+  if (c === '\t') return '\\t';
+  if (c === '\x07') return '\\a';
+  if (c === '\b') return '\\b';
+  if (c === '\f') return '\\f';
+  if (c === '\v') return '\\v';
+  if (code < 0x20 || code === 0x7f) return `\\x${code.toString(16).padStart(2, '0')}`;
+  if (code >= 0xdc80 && code <= 0xdcff) return `\\x${(code - 0xdc00).toString(16)}`; // a byte that is not UTF-8
+  return code > 0xffff ? `\\U${code.toString(16).padStart(8, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }

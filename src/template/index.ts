@@ -7,7 +7,7 @@ import { TemplateBudgetError } from './budget.ts';
 import { TemplateError } from './errors.ts';
 import { execute } from './exec.ts';
 import { variadic, type FuncMap, type FuncSpec, type TemplateFunc } from './func-spec.ts';
-import type { BudgetLimits } from './limits.ts';
+import type { BudgetLimits, BudgetUsage } from './limits.ts';
 import { parse } from './parser.ts';
 import { collectReferences } from './references.ts';
 import { SPRIG_COLLECTIONS } from './sprig-collections.ts';
@@ -16,7 +16,7 @@ import { SPRIG_MATH } from './sprig-math.ts';
 import { SPRIG_STRINGS } from './sprig-strings.ts';
 
 export { TemplateBudgetError, TemplateError };
-export type { BudgetLimits, TemplateFunc };
+export type { BudgetLimits, BudgetUsage, TemplateFunc };
 export { DEFAULT_BUDGET } from './limits.ts';
 export { goByteLength, goStringAsText, goStringFromBytes, goStringToBytes, hasInvalidUtf8 } from './go-bytes.ts';
 export { compareGoStrings, goTypeName, GoJsonError, jsonParseReason, marshalJson, unmarshalJson, type MarshalOptions } from './go-json.ts';
@@ -33,6 +33,8 @@ export interface TemplateOptions {
   budget?: BudgetLimits;
   /** Clock of the budget's wall-clock backstop, in milliseconds (tests pass a fake one). */
   clock?: () => number;
+  /** Told what each execution used (values charged, steps), whether it succeeded or not. */
+  onUsage?: (usage: BudgetUsage) => void;
 }
 
 /** A parsed template, reusable across executions. */
@@ -93,7 +95,7 @@ export function parseTemplate(text: string, options: TemplateOptions = {}): Comp
   const missingKey = options.missingKey ?? 'default';
   return {
     references,
-    execute: (data: unknown): string => execute(parsed, data, { missingKey, funcs, shortCircuit: SHORT_CIRCUIT, budget: options.budget, clock: options.clock }),
+    execute: (data: unknown): string => execute(parsed, data, { missingKey, funcs, shortCircuit: SHORT_CIRCUIT, budget: options.budget, clock: options.clock, onUsage: options.onUsage }),
   };
 }
 

@@ -29,5 +29,11 @@ export interface BudgetLimits {
 /** Default {@link BudgetLimits}: 16 MiB of values, one million steps, one second. */
 export const DEFAULT_BUDGET: BudgetLimits = { maxBytes: 16 << 20, maxSteps: 1_000_000, maxMillis: 1000 };
 
+/** What one execution used (values charged, steps), for observers such as tests or metrics. */
+export interface BudgetUsage {
+  readonly bytes: number;
+  readonly steps: number;
+}
+
 /** How many steps pass between two looks at the clock. */
 export const CLOCK_EVERY = 256;

@@ -1,5 +1,5 @@
 /** Go's `fmt.Sprintf` over the template value model (the verbs templates use in practice). */
-import { chargeBytes } from './budget.ts';
+import { chargeBytes, charged, chargeSteps } from './budget.ts';
 import { goStringFromBytes, goStringToBytes } from './go-bytes.ts';
 import { goQuote } from './go-literals.ts';
 import { formatFloat, formatNumber, formatValue, isMap, isNil, NO_VALUE, sortedKeys, typeName } from './values.ts';
@@ -146,6 +146,12 @@ function fmtString(s: string, verb: string, spec: Spec): string {
   }
 }
 
+/** One printed element of a list or map: a step, and its text charged (shared sub-lists print again). */
+function element(s: string): string {
+  chargeSteps(1);
+  return charged(s);
+}
+
 /** Formats one operand with one verb, as Go's `printArg` does. */
 function fmtArg(arg: unknown, verb: string, spec: Spec, depth = 0): string {
   if (verb === 'T') return pad(typeName(arg), spec, false);
@@ -168,12 +174,12 @@ function fmtArg(arg: unknown, verb: string, spec: Spec, depth = 0): string {
     if ('sqxXv'.includes(verb) && verb !== 'v') return fmtString(goStringFromBytes(arg), verb, spec);
   }
   if (Array.isArray(arg) || arg instanceof Uint8Array) {
-    const items = [...arg].map((x: unknown) => fmtArg(x, verb, { ...spec, width: undefined }, depth + 1));
+    const items = [...arg].map((x: unknown) => element(fmtArg(x, verb, { ...spec, width: undefined }, depth + 1)));
     return pad(`[${items.join(' ')}]`, spec, false);
   }
   if (isMap(arg)) {
     const inner: Spec = { ...spec, width: undefined };
-    const items = sortedKeys(arg).map((k) => `${fmtArg(k, verb, inner, depth + 1)}:${fmtArg(arg[k], verb, inner, depth + 1)}`);
+    const items = sortedKeys(arg).map((k) => element(`${fmtArg(k, verb, inner, depth + 1)}:${fmtArg(arg[k], verb, inner, depth + 1)}`));
     return pad(`map[${items.join(' ')}]`, spec, false);
   }
   return verb === 'v' || verb === 's' ? pad(formatValue(arg), spec, false) : badVerb(verb, arg);

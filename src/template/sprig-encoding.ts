@@ -1,7 +1,7 @@
 /** Sprig encoding, serialisation, hashing and type-inspection functions. */
 import { createHash, randomUUID } from 'node:crypto';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { chargeDeep } from './budget.ts';
+import { chargeDeep, TemplateBudgetError } from './budget.ts';
 import { fixed, type FuncMap } from './func-spec.ts';
 import { goStringFromBytes, goStringToBytes } from './go-bytes.ts';
 import { marshalJson, unmarshalJson } from './go-json.ts';
@@ -66,7 +66,8 @@ function b32decode(input: string): string {
 function safe<T>(fn: () => T, fallback: T): T {
   try {
     return fn();
-  } catch {
+  } catch (err) {
+    if (err instanceof TemplateBudgetError) throw err; // Sprig swallows errors, never the budget
     return fallback;
   }
 }
@@ -96,6 +97,7 @@ function fromYaml(s: string): GoMap {
     if (!isMap(v)) throw new Error(`yaml: cannot unmarshal ${typeName(v)} into map[string]interface {}`);
     return v;
   } catch (err) {
+    if (err instanceof TemplateBudgetError) throw err;
     const m = newMap();
     setKey(m, 'Error', (err as Error).message);
     return m;

@@ -1,5 +1,5 @@
 /** Sprig string and regular-expression functions. */
-import { chargeBytes } from './budget.ts';
+import { chargeBytes, TemplateBudgetError } from './budget.ts';
 import { checkSize, fixed, variadic, type FuncMap } from './func-spec.ts';
 import { goByteLength, goByteSlice, goStringAsText } from './go-bytes.ts';
 import { compileGoRegexp, findAll, goSplit, quoteMeta, goReplaceAll } from './go-regexp.ts';
@@ -84,9 +84,8 @@ function trunc(c: number, s: string): string {
 
 function repeat(count: number, s: string): string {
   if (count < 0) throw new Error('strings: negative Repeat count');
-  if (count * s.length > 1 << 20) throw new Error('strings: Repeat output length exceeds the limit');
-  chargeBytes(count * s.length);
-  return s.repeat(count);
+  chargeBytes(count * s.length); // before building: `repeat 1000000000 "x"` fails here
+  return checkSize(s.repeat(count));
 }
 
 function indent(spaces: number, v: string): string {
@@ -169,7 +168,8 @@ export const SPRIG_STRINGS: FuncMap = {
   regexMatch: fixed(['string', 'string'], (re: string, s: string) => {
     try {
       return regexMatch(re, s);
-    } catch {
+    } catch (err) {
+      if (err instanceof TemplateBudgetError) throw err;
       return false;
     }
   }),
