@@ -63,8 +63,11 @@ function goJsonNumber(v: number): string {
 function goJsonString(s: string, escapeHTML: boolean): string {
   // Sized first and charged before it is built, then built flat (one replace, not a rope of pieces).
   chargeBytes(jsonStringLength(s, escapeHTML));
+  // Quotes and backslashes natively (the common case: JSON inside JSON), the rare rest by callback.
+  const quoted = s.replace(/["\\]/g, '\\$&');
   const special = escapeHTML ? SPECIAL_HTML : SPECIAL;
-  return `"${s.replace(special, (ch) => {
+  if (quoted.search(special) < 0) return `"${quoted}"`;
+  return `"${quoted.replace(special, (ch) => {
     const escaped = JSON_ESCAPES[ch];
     const code = ch.codePointAt(0) ?? 0;
     if (escaped !== undefined) return escaped;
@@ -76,8 +79,8 @@ function goJsonString(s: string, escapeHTML: boolean): string {
 
 // Characters goJsonString rewrites; lone surrogates only (a valid pair is one code point under /u).
 /* eslint-disable no-control-regex -- control characters are exactly what JSON must escape */
-const SPECIAL = /["\\\u0000-\u001f\u2028\u2029\p{Cs}]/gu;
-const SPECIAL_HTML = /["\\\u0000-\u001f\u2028\u2029\p{Cs}<>&]/gu;
+const SPECIAL = /[\u0000-\u001f\u2028\u2029\p{Cs}]/gu;
+const SPECIAL_HTML = /[\u0000-\u001f\u2028\u2029\p{Cs}<>&]/gu;
 /* eslint-enable no-control-regex */
 
 /** Length in UTF-16 code units of goJsonString's result. */
@@ -137,7 +140,8 @@ function marshal(value: unknown, html: boolean, indent: string, prefix: string, 
         : Object.keys(value).sort(compareGoStrings).map((key) =>
           `${nl}${inner}${goJsonString(key, html)}:${indent === '' ? '' : ' '}${marshal((value as Record<string, unknown>)[key], html, indent, inner, depth + 1)}`);
       const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
-      return items.length === 0 ? `${open}${close}` : `${open}${items.join(',')}${nl}${prefix}${close}`;
+      // Each level copies its children's text: charged again, as a shared sub-value is written again.
+      return items.length === 0 ? `${open}${close}` : charged(`${open}${items.join(',')}${nl}${prefix}${close}`);
     }
     default:
       throw new GoJsonError(`json: unsupported type: ${goTypeName(value)}`);

@@ -19,8 +19,9 @@ interface Spec {
 
 function pad(s: string, spec: Spec, numeric: boolean): string {
   const width = spec.width;
+  if (width === undefined || s.length >= width * 2) return s; // wide enough whatever its characters
   const len = Array.from(s).length;
-  if (width === undefined || len >= width) return s;
+  if (len >= width) return s;
   const fill = width - len;
   chargeBytes(fill);
   if (spec.minus) return s + ' '.repeat(fill);
