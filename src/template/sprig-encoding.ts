@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { chargeDeep, TemplateBudgetError } from './budget.ts';
 import { fixed, type FuncMap } from './func-spec.ts';
-import { goStringFromBytes, goStringToBytes } from './go-bytes.ts';
+import { goStringAsText, goStringFromBytes, goStringToBytes } from './go-bytes.ts';
 import { marshalJson, unmarshalJson } from './go-json.ts';
 import { newMap, setKey } from './sprig-convert.ts';
 import { isMap, isNil, kindOf, NO_VALUE, typeName, type GoMap } from './values.ts';
@@ -106,11 +106,13 @@ function fromYaml(s: string): GoMap {
 
 function toYamlValue(v: unknown): unknown {
   if (v === NO_VALUE || v === undefined) return null;
+  // ESO's toYaml goes through JSON (sigs.k8s.io/yaml), which writes bytes that are not UTF-8 as U+FFFD.
+  if (typeof v === 'string') return goStringAsText(v);
   if (Array.isArray(v)) return v.map(toYamlValue);
   if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
   if (isMap(v)) {
     const m = newMap();
-    for (const k of Object.keys(v)) setKey(m, k, toYamlValue(v[k]));
+    for (const k of Object.keys(v)) setKey(m, goStringAsText(k), toYamlValue(v[k]));
     return m;
   }
   return v;

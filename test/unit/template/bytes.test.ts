@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { goStringFromBytes, goStringToBytes, renderTemplate } from '../../../src/template/index.ts';
 
@@ -79,10 +81,39 @@ describe('template values are Go byte strings', () => {
     { tpl: '{{ js .ks }}', want: '3082ff5c753030303080c3' },
     { tpl: '{{ urlquery .ks }}', want: hex('0%82%FF%00%80%C3') },
     { tpl: '{{ printf "%c" 255 }}', want: 'c3bf' },
+    // ESO's own toYaml is sigs.k8s.io/yaml (v1.4.0) Marshal, trailing newline trimmed; same Go program.
+    { tpl: '{{ .ks | toYaml }}', want: '2230efbfbdefbfbd5c30efbfbdefbfbd22' },
+    { tpl: '{{ dict "k" .nl | toYaml }}', want: hex('k: |-\n  a\ufffd\n  b') },
   ])('$tpl is byte-exact with Go', ({ tpl, want }) => {
     // Act
     const got = renderBytes(tpl);
     // Assess
     expect(got).toBe(want);
+  });
+});
+
+describe('template values are Go byte strings (properties)', () => {
+  const render = (tpl: string, bytes: Uint8Array): Buffer => goStringToBytes(renderTemplate(tpl, { v: goStringFromBytes(bytes) }));
+
+  it('any bytes print unchanged, through printf, toString, cat and trim of a value without spaces', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+      const want = Buffer.from(bytes);
+      expect(render('{{ .v }}', bytes).equals(want)).toBe(true);
+      expect(render('{{ printf "%s" .v }}', bytes).equals(want)).toBe(true);
+      expect(render('{{ .v | toString }}', bytes).equals(want)).toBe(true);
+      expect(render('{{ cat .v }}', bytes).equals(want)).toBe(true);
+    }));
+  });
+
+  it('len, b64enc, b64dec, sha256sum and substr see the bytes Go sees', () => {
+    fc.assert(fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.nat(64), (bytes, cut) => {
+      const b = Buffer.from(bytes);
+      const at = Math.min(cut, b.length);
+      expect(render('{{ len .v }}', bytes).toString()).toBe(String(b.length));
+      expect(render('{{ .v | b64enc }}', bytes).toString()).toBe(b.toString('base64'));
+      expect(render('{{ .v | b64enc | b64dec }}', bytes).equals(b)).toBe(true);
+      expect(render('{{ .v | sha256sum }}', bytes).toString()).toBe(createHash('sha256').update(b).digest('hex'));
+      expect(render(`{{ substr 0 ${String(at)} .v }}`, bytes).equals(b.subarray(0, at))).toBe(true);
+    }));
   });
 });
