@@ -2,7 +2,7 @@
 import { fixed, variadic, type FuncMap } from './func-spec.ts';
 import { goByteLength, goByteSlice, goStringToBytes, isEscapedByte } from './go-bytes.ts';
 import { sprintf } from './printf.ts';
-import { isMap, isNil, isTrue, NO_VALUE, sprint, sprintln, typeName } from './values.ts';
+import { compareStrings, isMap, isNil, isTrue, NO_VALUE, sprint, sprintln, typeName } from './values.ts';
 
 type Kind = 'bool' | 'number' | 'string' | 'nil' | 'other';
 
@@ -42,6 +42,8 @@ function lt(a: unknown, b: unknown): boolean {
   if (ka === 'nil' || ka === 'other' || kb === 'nil' || kb === 'other') throw new Error(BAD_COMPARISON_TYPE);
   if (ka !== kb) throw new Error(BAD_COMPARISON);
   if (ka === 'bool') throw new Error(BAD_COMPARISON_TYPE);
+  // Go compares strings by bytes (UTF-16 order differs above U+D7FF and for bytes that are not UTF-8).
+  if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b) < 0;
   return (a as number | string) < (b as number | string);
 }
 

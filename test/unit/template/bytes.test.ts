@@ -81,6 +81,10 @@ describe('template values are Go byte strings', () => {
     { tpl: '{{ js .ks }}', want: '3082ff5c753030303080c3' },
     { tpl: '{{ urlquery .ks }}', want: hex('0%82%FF%00%80%C3') },
     { tpl: '{{ printf "%c" 255 }}', want: 'c3bf' },
+    { tpl: '{{ lt "\\uffff" "😀" }}', want: hex('true') }, // Go compares bytes: EF BF BF < F0 9F 98 80
+    { tpl: '{{ lt "\\xff" "\\uffff" }}', want: hex('false') },
+    { tpl: '{{ lt "\\xc3" "é" }}', want: hex('true') },
+    { tpl: '{{ list "\\xff" "\\uffff" "a" | sortAlpha | toJson }}', want: hex('["a","\uffff","\\ufffd"]') },
     // ESO's own toYaml is sigs.k8s.io/yaml (v1.4.0) Marshal, trailing newline trimmed; same Go program.
     { tpl: '{{ .ks | toYaml }}', want: '2230efbfbdefbfbd5c30efbfbdefbfbd22' },
     { tpl: '{{ dict "k" .nl | toYaml }}', want: hex('k: |-\n  a\ufffd\n  b') },
