@@ -1,4 +1,5 @@
 /** Go `text/template` predefined functions (`and`/`or` short-circuit in the executor). */
+import { rewriteFlat } from './flat-escape.ts';
 import { fixed, variadic, type FuncMap } from './func-spec.ts';
 import { goByteLength, goByteSlice, goStringToBytes, isEscapedByte } from './go-bytes.ts';
 import { sprintf } from './printf.ts';
@@ -120,39 +121,40 @@ export function htmlEscape(s: string): string {
   return s.replace(/[\0"'&<>]/g, (c) => ({ '\0': '\uFFFD', '"': '&#34;', "'": '&#39;', '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c] ?? c);
 }
 
+const JS_SPECIAL: Readonly<Record<string, string>> = {
+  '\\': '\\\\', "'": "\\'", '"': '\\"', '<': '\\u003C', '>': '\\u003E', '&': '\\u0026', '=': '\\u003D',
+};
+
+/** Go's `template.JSEscapeString`. */
 function jsEscape(s: string): string {
-  let out = '';
-  for (const c of s) {
-    const code = c.codePointAt(0) ?? 0;
-    switch (c) {
-      case '\\': out += '\\\\'; break;
-      case "'": out += "\\'"; break;
-      case '"': out += '\\"'; break;
-      case '<': out += '\\u003C'; break;
-      case '>': out += '\\u003E'; break;
-      case '&': out += '\\u0026'; break;
-      case '=': out += '\\u003D'; break;
-      default:
-        // A byte that is not UTF-8 passes through, as Go's JSEscape writes it.
-        if (isEscapedByte(code)) out += c;
-        else if (code < 0x20 || (code >= 0x7f && /\p{C}/u.test(c))) out += `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
-        else out += c;
-    }
-  }
-  return out;
+  return rewriteFlat(s, () => (code) => {
+    if (code >= 0x20 && code < 0x7f) return JS_SPECIAL[String.fromCharCode(code)];
+    // A byte that is not UTF-8 passes through, as Go's JSEscape writes it.
+    if (isEscapedByte(code)) return undefined;
+    // Go keeps what unicode.IsPrint accepts (letters, marks, numbers, punctuation, symbols).
+    if (code < 0x20 || !/[\p{L}\p{M}\p{N}\p{P}\p{S}]/u.test(String.fromCodePoint(code))) return `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    return undefined;
+  });
 }
 
 /** Go's `url.QueryEscape`. */
 export function queryEscape(s: string): string {
-  let out = '';
-  for (const b of goStringToBytes(s)) {
-    const c = String.fromCharCode(b);
-    if (/[A-Za-z0-9\-_.~]/.test(c)) out += c;
-    else if (c === ' ') out += '+';
-    else out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  const bytes = goStringToBytes(s);
+  const out = Buffer.allocUnsafe(bytes.length * 3);
+  let n = 0;
+  for (const b of bytes) {
+    if ((b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x5f || b === 0x2e || b === 0x7e) out[n++] = b;
+    else if (b === 0x20) out[n++] = 0x2b;
+    else {
+      out[n++] = 0x25;
+      out[n++] = HEX_UPPER.charCodeAt(b >> 4);
+      out[n++] = HEX_UPPER.charCodeAt(b & 0xf);
+    }
   }
-  return out;
+  return out.toString('latin1', 0, n);
 }
+
+const HEX_UPPER = '0123456789ABCDEF';
 
 export const BUILTINS: FuncMap = {
   and: variadic(['value'], 'value', () => undefined),

@@ -1,4 +1,5 @@
 /** Decoding of Go literal syntax: quoted strings, raw strings, character constants and numbers. */
+import { rewriteFlat } from './flat-escape.ts';
 import { goStringFromBytes } from './go-bytes.ts';
 
 const SIMPLE_ESCAPES: Readonly<Record<string, number>> = {
@@ -119,18 +120,19 @@ export function parseGoNumber(text: string): GoNumber {
 }
 
 /** Characters strconv.Quote escapes (lone surrogates are bytes that are not UTF-8, see go-bytes.ts). */
-const QUOTED = /["\\\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Cs}]/gu;
+const QUOTED = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Cs}]/u;
 
 /** Go's `strconv.Quote` (ASCII-preserving, non-printables escaped). */
 export function goQuote(s: string): string {
-  // One replace builds the result flat; a character-by-character `+=` would build a rope of nodes.
-  return `"${s.replace(QUOTED, quoteChar)}"`;
+  return `"${rewriteFlat(s, () => quoteCode)}"`;
 }
 
-
-function quoteChar(c: string): string {
-  const code = c.codePointAt(0) ?? 0;
-  if (c === '"' || c === '\\') return `\\${c}`;
+function quoteCode(code: number): string | undefined {
+  if (code === 0x22) return '\\"';
+  if (code === 0x5c) return '\\\\';
+  if (code >= 0x20 && code < 0x7f) return undefined;
+  const c = String.fromCodePoint(code);
+  if (code >= 0x80 && !QUOTED.test(c)) return undefined;
   if (c === '\n') return '\\n';
   if (c === '\r') return '\\r';
   if (c === '\t') return '\\t';

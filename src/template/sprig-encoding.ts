@@ -8,13 +8,12 @@ import { marshalJson, unmarshalJson } from './go-json.ts';
 import { newMap, setKey } from './sprig-convert.ts';
 import { isMap, isNil, kindOf, NO_VALUE, typeName, type GoMap } from './values.ts';
 
-const B64 = /^[A-Za-z0-9+/]*$/;
-
 /** Go's `base64.StdEncoding.DecodeString` (strict padding; CR/LF ignored). */
 function b64decode(input: string): string {
   const s = input.replace(/[\r\n]/g, '');
   const body = s.replace(/=+$/, '');
-  const bad = Array.from(body).findIndex((c) => !B64.test(c));
+  // Everything before the first bad character is ASCII, so its UTF-16 index is its byte index.
+  const bad = body.search(/[^A-Za-z0-9+/]/);
   if (bad >= 0) return `illegal base64 data at input byte ${bad}`;
   if (s.length % 4 !== 0 || s.length - body.length > 2 || body.length % 4 === 1) {
     return `illegal base64 data at input byte ${Math.min(body.length, Math.floor(s.length / 4) * 4)}`;
@@ -26,21 +25,22 @@ const B32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 function b32encode(s: string): string {
   const bytes = goStringToBytes(s);
+  // Written into one buffer (a `+=` per character would build a rope of one node per character).
+  const out = Buffer.alloc(Math.ceil(bytes.length / 5) * 8, '=');
+  let n = 0;
   let bits = 0;
   let value = 0;
-  let out = '';
   for (const b of bytes) {
     value = (value << 8) | b;
     bits += 8;
     while (bits >= 5) {
-      out += B32_ALPHABET.charAt((value >>> (bits - 5)) & 31);
+      out[n++] = B32_ALPHABET.charCodeAt((value >>> (bits - 5)) & 31);
       bits -= 5;
     }
     value &= (1 << bits) - 1;
   }
-  if (bits > 0) out += B32_ALPHABET.charAt((value << (5 - bits)) & 31);
-  while (out.length % 8 !== 0) out += '=';
-  return out;
+  if (bits > 0) out[n] = B32_ALPHABET.charCodeAt((value << (5 - bits)) & 31);
+  return out.toString('latin1');
 }
 
 function b32decode(input: string): string {

@@ -1,6 +1,7 @@
 /** Sprig string and regular-expression functions. */
 import { chargeBytes, TemplateBudgetError } from './budget.ts';
 import { checkSize, fixed, variadic, type FuncMap } from './func-spec.ts';
+import { rewriteFlat } from './flat-escape.ts';
 import { goByteLength, goByteSlice, goStringAsText } from './go-bytes.ts';
 import { compileGoRegexp, findAll, goSplit, quoteMeta, goReplaceAll } from './go-regexp.ts';
 import { goQuote } from './go-literals.ts';
@@ -18,37 +19,70 @@ function trimSpace(s: string): string {
 
 function trimCutset(s: string, cutset: string): string {
   const set = new Set(Array.from(cutset));
-  const chars = Array.from(s);
+  // Code point by code point from both ends (UTF-16 indexes), without splitting the whole string.
   let a = 0;
-  let b = chars.length;
-  while (a < b && set.has(chars[a] ?? '')) a++;
-  while (b > a && set.has(chars[b - 1] ?? '')) b--;
-  return chars.slice(a, b).join('');
+  let b = s.length;
+  while (a < b) {
+    const c = String.fromCodePoint(s.codePointAt(a) ?? 0);
+    if (!set.has(c)) break;
+    a += c.length;
+  }
+  while (b > a) {
+    const low = s.charCodeAt(b - 1);
+    const size = low >= 0xdc00 && low <= 0xdfff && b - 2 >= a && s.charCodeAt(b - 2) >= 0xd800 && s.charCodeAt(b - 2) <= 0xdbff ? 2 : 1;
+    if (!set.has(s.slice(b - size, b))) break;
+    b -= size;
+  }
+  return s.slice(a, b);
 }
 
 /** Go's deprecated `strings.Title`: upper-cases the first letter of each word. */
+/** Go's isSeparator: ASCII other than letters, digits and '_'; elsewhere Unicode spaces. */
+function isSeparator(code: number): boolean {
+  if (code < 0x80) return !((code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code === 0x5f);
+  const c = String.fromCodePoint(code);
+  return !/[\p{L}\p{N}]/u.test(c) && /[\p{Z}\s]/u.test(c);
+}
+
+/** Changes the case of the character after `after` (and the first), keeping the rest. */
+function caseAfter(s: string, after: (code: number) => boolean, change: (c: string) => string): string {
+  return rewriteFlat(s, () => {
+    let prev = 0x20;
+    return (code) => {
+      const at = after(prev);
+      prev = code;
+      if (!at) return undefined;
+      const c = String.fromCodePoint(code);
+      const changed = change(c);
+      // Go maps one rune to one rune (ToUpper('ß') is 'ß'); JavaScript may expand ('SS').
+      return changed === c || changed.length !== c.length ? undefined : changed;
+    };
+  });
+}
+
 function title(s: string): string {
-  let prev = ' ';
-  let out = '';
-  for (const c of s) {
-    const sep = /[\p{L}\p{N}_]/u.test(prev) ? false : prev < '\x80' || /[\p{Z}\s]/u.test(prev) ? true : false;
-    out += sep ? c.toUpperCase() : c;
-    prev = c;
-  }
-  return out;
+  return caseAfter(s, isSeparator, (c) => c.toUpperCase());
 }
 
 function untitle(s: string): string {
-  let prev = ' ';
-  let out = '';
-  for (const c of s) {
-    out += /\s/u.test(prev) ? c.toLowerCase() : c;
-    prev = c;
-  }
-  return out;
+  return caseAfter(s, (code) => /\s/u.test(String.fromCodePoint(code)), (c) => c.toLowerCase());
+}
+
+/** Occurrences of `sep` in `s` (`sep === ''`: one per character), counted without allocating. */
+function occurrences(s: string, sep: string): number {
+  if (sep === '') return s.length;
+  let n = 0;
+  for (let i = s.indexOf(sep); i >= 0; i = s.indexOf(sep, i + sep.length)) n++;
+  return n;
+}
+
+/** Charges the list a split is about to build (8 per element) before it is built. */
+function chargeSplit(s: string, sep: string): void {
+  chargeBytes(8 * (occurrences(s, sep) + 1));
 }
 
 function replaceAll(old: string, repl: string, src: string): string {
+  chargeSplit(src, old);
   const parts = old === '' ? ['', ...Array.from(src), ...(src === '' ? [] : [''])] : src.split(old);
   return checkSize(joinCharged(parts, repl));
 }
@@ -104,6 +138,7 @@ function splitMap(parts: string[]): Record<string, string> {
 
 function goStringsSplit(s: string, sep: string, n = -1): string[] {
   if (n === 0) return [];
+  chargeSplit(s, sep);
   if (sep === '') {
     const chars = Array.from(s);
     if (n < 0 || n >= chars.length) return chars;

@@ -18,6 +18,10 @@ const DOUBLING: readonly { fn: string; tpl: string; want: RegExp }[] = [
   { fn: 'dict (a shared tree, then toJson)', tpl: '{{ $d := dict "k" "v" }}{{ range until 60 }}{{ $d = dict "a" $d "b" $d }}{{ end }}{{ toJson $d }}', want: /error calling toJson: exceeds the template budget/ },
   { fn: 'dict (a shared tree, then toYaml)', tpl: '{{ $d := dict "k" "v" }}{{ range until 60 }}{{ $d = dict "a" $d "b" $d }}{{ end }}{{ toYaml $d }}', want: /error calling toYaml: exceeds the template budget/ },
   { fn: 'deepEqual (a shared tree)', tpl: '{{ $a := list 1 }}{{ $b := list 1 }}{{ range until 60 }}{{ $a = list $a $a }}{{ $b = list $b $b }}{{ end }}{{ deepEqual $a $b }}', want: /error calling deepEqual: exceeds the template budget \(1000000 steps\)/ },
+  { fn: 'b32enc', tpl: '{{ $s := "0123456789abcdef" }}{{ range until 64 }}{{ $s = b32enc $s }}{{ end }}', want: /error calling b32enc: exceeds the template budget/ },
+  { fn: 'urlquery', tpl: '{{ $s := "%%%%" }}{{ range until 64 }}{{ $s = urlquery $s $s }}{{ end }}', want: /error calling urlquery: exceeds the template budget/ },
+  { fn: 'splitList then join', tpl: '{{ $s := "abcdefgh" }}{{ range until 64 }}{{ $s = splitList "" (cat $s $s) | join "," }}{{ end }}', want: /error calling (splitList|join|cat): (exceeds the template budget|result exceeds)/ },
+  { fn: 'title over a growing string', tpl: '{{ $s := "ab cd " }}{{ range until 64 }}{{ $s = title (printf "%s%s" $s $s) }}{{ end }}', want: /error calling printf: exceeds the template budget/ },
   { fn: 'printf width from a built format', tpl: '{{ $f := repeat 2000 "%[1]65536s" }}{{ printf $f "x" }}', want: /error calling printf: exceeds the template budget/ },
 ];
 

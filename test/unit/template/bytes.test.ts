@@ -85,6 +85,9 @@ describe('template values are Go byte strings', () => {
     { tpl: '{{ lt "\\xff" "\\uffff" }}', want: hex('false') },
     { tpl: '{{ lt "\\xc3" "é" }}', want: hex('true') },
     { tpl: '{{ list "\\xff" "\\uffff" "a" | sortAlpha | toJson }}', want: hex('["a","\uffff","\\ufffd"]') },
+    { tpl: '{{ title "hello world-foo_bar éa x.y 1a ßq\\u00a0z" }}', want: hex('Hello World-Foo_bar Éa X.Y 1a ßq\u00a0Z') },
+    { tpl: '{{ js "a\\u2028<b>\\u00e9\\x01=" }}', want: hex('a\\u2028\\u003Cb\\u003Eé\\u0001\\u003D') },
+    { tpl: '{{ quote "a\\u200b\\u00e9\\U0001F600\\x7f\\"\\\\" }}', want: hex('"a\\u200bé😀\\x7f\\"\\\\"') },
     // ESO's own toYaml is sigs.k8s.io/yaml (v1.4.0) Marshal, trailing newline trimmed; same Go program.
     { tpl: '{{ .ks | toYaml }}', want: '2230efbfbdefbfbd5c30efbfbdefbfbd22' },
     { tpl: '{{ dict "k" .nl | toYaml }}', want: hex('k: |-\n  a\ufffd\n  b') },
