@@ -73,7 +73,7 @@ describe('buildDesiredSecret: template errors name the key as ESO does (issue #1
     {
       case: 'an execution error in data',
       template: '      data:\n        tls.crt: "{{ .missing }}"',
-      // Go 1.26.8 text/template, template named "tls.crt", missingkey=error:
+      // tools/go-template-oracle (Go 1.26.8 text/template, template named "tls.crt", missingkey=error):
       want: 'spec.target.template.data.tls.crt: template: tls.crt:1:3: executing "tls.crt" at <.missing>: map has no entry for key "missing"',
     },
     {

@@ -4,7 +4,7 @@ import { renderTemplate } from '../../../src/template/index.ts';
 // Deliberate differences from Go, listed in README "Where we differ from ESO".
 describe('documented differences from Go templates', () => {
   it.each([
-    // Go 1.26.8 + sprig v3.3.0 prints float64 12345678 as 1.2345678e+07 (shortest %g switches to an
+    // Go 1.26.8 + sprig v3.3.0 (tools/go-template-oracle) prints float64 12345678 as 1.2345678e+07 (shortest %g switches to an
     // exponent from 1e+06 on); our value model has one number type, and an integral number prints
     // as an integer, which is what a template author means.
     { json: '{"a":12345678}', ours: '12345678', go: '1.2345678e+07' },
@@ -28,7 +28,7 @@ describe('documented differences from Go templates', () => {
 
   it.each(['a: 12345678', 'a: 12345678.0'])('a number from fromYaml (%s) prints as 12345678 (Go: 1.2345678e+07)', (yaml) => {
     // ESO's fromYaml is sigs.k8s.io/yaml (v1.4.0 here) into map[string]any: every number is a float64,
-    // which text/template prints as 1.2345678e+07 for both inputs (checked with Go 1.26.8).
+    // which text/template prints as 1.2345678e+07 for both inputs (tools/go-template-oracle).
     expect(renderTemplate('{{ (fromYaml .y).a }}', { y: yaml })).toBe('12345678');
   });
 });
