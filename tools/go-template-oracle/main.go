@@ -5,7 +5,7 @@
 //	{"name": "tls.crt", "data": {"ks": "3082ff0080c3"}, "templates": ["{{ .ks | b64enc }}"]}
 //
 // data values are hex (any bytes); each output line is the template, a tab, and the output bytes in
-// hex or "ERR <message>". Usage: go run ./tools/go-template-oracle < cases.json
+// hex or "ERR <message>". Usage: cd tools/go-template-oracle && go run . < cases.json
 package main
 
 import (

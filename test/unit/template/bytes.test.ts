@@ -6,7 +6,7 @@ import { goStringFromBytes, goStringToBytes, renderTemplate } from '../../../src
 // Issue #16 item 1: Go strings carry bytes, so every value, function and output is byte-exact.
 // Expected values: the output bytes (hex) of Go 1.26.8 text/template + github.com/Masterminds/sprig/v3
 // v3.3.0 with ESO's function set (missingkey=error, template name "tls.crt"), over the same data:
-// `go run ./tools/go-template-oracle` (see its main.go for the input format).
+// tools/go-template-oracle (`cd tools/go-template-oracle && go run . < cases.json`, see its main.go).
 const DATA: Readonly<Record<string, Buffer>> = {
   ks: Buffer.from([0x30, 0x82, 0xff, 0x00, 0x80, 0xc3]), // a DER header: 0x82 0xff 0x80 0xc3 are not UTF-8
   mix: Buffer.from('68c3a96c6c6fff20c3', 'hex'), // "héllo\xff \xc3"
