@@ -46,10 +46,12 @@ function isSeparator(code: number): boolean {
 
 /** Changes the case of the character after `after` (and the first), keeping the rest. */
 function caseAfter(s: string, after: (code: number) => boolean, change: (c: string) => string): string {
+  // ASCII answers computed once: most characters of most values are ASCII.
+  const ascii = Array.from({ length: 128 }, (_, code) => after(code));
   return rewriteFlat(s, () => {
     let prev = 0x20;
     return (code) => {
-      const at = after(prev);
+      const at = prev < 0x80 ? ascii[prev] : after(prev);
       prev = code;
       if (!at) return undefined;
       const c = String.fromCodePoint(code);
