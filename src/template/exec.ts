@@ -10,6 +10,7 @@ import { TemplateError } from './errors.ts';
 import type { FuncMap, FuncSpec, ParamKind } from './func-spec.ts';
 import { LIMITS, type BudgetLimits, type BudgetUsage } from './limits.ts';
 import type { ParsedTemplate } from './parser.ts';
+import { Scope } from './scope.ts';
 import { formatValue, isMap, isNil, isTrue, NO_VALUE, sortedKeys, typeName } from './values.ts';
 
 export interface ExecOptions {
@@ -32,7 +33,7 @@ type Signal = 'break' | 'continue' | undefined;
 
 class State {
   private tmplName: string;
-  private vars: { name: string; value: unknown }[] = [];
+  private vars = new Scope(NO_VALUE);
   private node: AnyNode | undefined;
   private depth = 0;
   private iterations = 0;
@@ -51,7 +52,7 @@ class State {
 
   run(data: unknown): string {
     const dot = isNil(data) ? NO_VALUE : data;
-    this.vars = [{ name: '$', value: dot }];
+    this.vars = new Scope(dot);
     const root = this.parsed.templates.get(this.parsed.name) ?? this.parsed.root;
     try {
       this.walk(dot, root);
@@ -84,29 +85,11 @@ class State {
   }
 
   // --- variables --------------------------------------------------------------------------------
-  private push(name: string, value: unknown): void {
-    this.vars.push({ name, value });
-  }
   private setVar(name: string, value: unknown): void {
-    for (let i = this.vars.length - 1; i >= 0; i--) {
-      const v = this.vars[i];
-      if (v?.name === name) {
-        v.value = value;
-        return;
-      }
-    }
-    this.errorf(`undefined variable: ${name}`);
-  }
-  private setTopVar(n: number, value: unknown): void {
-    const v = this.vars[this.vars.length - n];
-    if (v) v.value = value;
+    if (!this.vars.set(name, value)) this.errorf(`undefined variable: ${name}`);
   }
   private varValue(name: string): unknown {
-    for (let i = this.vars.length - 1; i >= 0; i--) {
-      const v = this.vars[i];
-      if (v?.name === name) return v.value;
-    }
-    this.errorf(`undefined variable: ${name}`);
+    return (this.vars.lookup(name) ?? this.errorf(`undefined variable: ${name}`)).value;
   }
 
   // --- statements -------------------------------------------------------------------------------
@@ -144,23 +127,23 @@ class State {
   }
 
   private walkIfOrWith(dot: unknown, node: BranchNode): Signal {
-    const mark = this.vars.length;
+    const mark = this.vars.mark;
     try {
       const val = this.evalPipeline(dot, node.pipe);
       if (isTrue(val)) return this.walk(node.kind === 'with' ? val : dot, node.list);
       if (node.elseList) return this.walk(dot, node.elseList);
       return undefined;
     } finally {
-      this.vars.length = mark;
+      this.vars.popTo(mark);
     }
   }
 
   private walkRange(dot: unknown, node: BranchNode): void {
     this.at(node);
-    const outer = this.vars.length;
+    const outer = this.vars.mark;
     try {
       const val = this.evalPipeline(dot, node.pipe);
-      const mark = this.vars.length;
+      const mark = this.vars.mark;
       const decl = node.pipe.decl;
       const one = (index: unknown, elem: unknown): boolean => {
         this.budget.chargeSteps(1);
@@ -171,16 +154,16 @@ class State {
         const [first, second] = decl;
         if (first) {
           if (node.pipe.isAssign) this.setVar(first.ident[0] ?? '', second ? index : elem);
-          else this.setTopVar(1, elem);
+          else this.vars.setTop(1, elem);
         }
         if (second) {
           if (node.pipe.isAssign) this.setVar(second.ident[0] ?? '', elem);
-          else this.setTopVar(2, index);
+          else this.vars.setTop(2, index);
         }
         try {
           return this.walk(elem, node.list) === 'break';
         } finally {
-          this.vars.length = mark;
+          this.vars.popTo(mark);
         }
       };
       let ran = false;
@@ -206,7 +189,7 @@ class State {
       }
       if (!ran && node.elseList) this.walk(dot, node.elseList);
     } finally {
-      this.vars.length = outer;
+      this.vars.popTo(outer);
     }
   }
 
@@ -219,7 +202,7 @@ class State {
     const saved = { vars: this.vars, name: this.tmplName };
     this.depth++;
     this.tmplName = node.name;
-    this.vars = [{ name: '$', value: newDot }];
+    this.vars = new Scope(newDot);
     try {
       this.walk(newDot, tree);
     } finally {
@@ -239,7 +222,7 @@ class State {
     }
     for (const v of pipe.decl) {
       if (pipe.isAssign) this.setVar(v.ident[0] ?? '', value);
-      else this.push(v.ident[0] ?? '', value);
+      else this.vars.push(v.ident[0] ?? '', value);
     }
     return value;
   }
