@@ -58,6 +58,17 @@ export default defineConfig(
     },
   },
   {
+    // The template engine is a general Go text/template + Sprig library: it knows nothing of the
+    // product that uses it (only the shared error base in src/model).
+    files: ['src/template/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: outward, message: 'src/ must not import functions/, infra/, test/ or bench/' },
+        { group: ['**/providers/**', '**/sync/**', '**/config/**', '**/kube/**', '**/app/**', '**/cli/**'], message: 'src/template is a library: providers, sync and config use it, never the other way' },
+      ] }],
+    },
+  },
+  {
     files: ['src/config/**/*.ts', 'src/model/**/*.ts', 'src/providers/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {

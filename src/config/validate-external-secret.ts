@@ -59,9 +59,9 @@ export function validateExternalSecret(doc: ExternalSecretDocument, sink: IssueS
     }
   }
   const tpl = spec.target.template;
-  for (const [k, v] of Object.entries(tpl?.data ?? {})) checkTemplate(v, `spec.target.template.data.${k}`, add);
-  for (const [k, v] of Object.entries(tpl?.metadata?.labels ?? {})) checkTemplate(v, `spec.target.template.metadata.labels.${k}`, add);
-  for (const [k, v] of Object.entries(tpl?.metadata?.annotations ?? {})) checkTemplate(v, `spec.target.template.metadata.annotations.${k}`, add);
+  for (const [k, v] of Object.entries(tpl?.data ?? {})) checkTemplate(v, `spec.target.template.data.${k}`, add, k);
+  for (const [k, v] of Object.entries(tpl?.metadata?.labels ?? {})) checkTemplate(v, `spec.target.template.metadata.labels.${k}`, add, k);
+  for (const [k, v] of Object.entries(tpl?.metadata?.annotations ?? {})) checkTemplate(v, `spec.target.template.metadata.annotations.${k}`, add, k);
   if (tpl?.type) checkTemplate(tpl.type, 'spec.target.template.type', add);
 
   const targetName = spec.target.name ?? doc.name;

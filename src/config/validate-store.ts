@@ -128,10 +128,13 @@ function endpointPolicy(annotations: Readonly<Record<string, string>>, add: (pat
   return { allowHttp: flag(POLICY_ANNOTATIONS.allowHttp), allowLinkLocal: flag(POLICY_ANNOTATIONS.allowLinkLocal), maxResponseBytes };
 }
 
-/** Parses a Go template so syntax errors surface at load time, not at the first sync. */
-export function checkTemplate(text: string, path: string, add: (path: string, message: string) => void): void {
+/**
+ * Parses a Go template so syntax errors surface at load time, not at the first sync. `name` is the
+ * Go template name in the message (ESO names a target template after its key).
+ */
+export function checkTemplate(text: string, path: string, add: (path: string, message: string) => void, name?: string): void {
   try {
-    parseTemplate(text);
+    parseTemplate(text, name === undefined ? {} : { name });
   } catch (e) {
     add(path, `bad template: ${(e as Error).message}`);
   }

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ExternalSecretDef } from '../config/types.ts';
-import { renderTemplate } from '../template/index.ts';
+import { goStringAsText, goStringFromBytes, goStringToBytes, renderTemplate } from '../template/index.ts';
 import { MANAGED } from '../model/managed.ts';
 import { SyncError } from './errors.ts';
 
@@ -33,13 +33,15 @@ export function buildDesiredSecret(
   context: { readonly source: string },
 ): DesiredSecret {
   const tpl = es.spec.target.template;
-  const strings: Record<string, string> = {};
-  for (const [k, v] of Object.entries(providerData)) strings[k] = v.toString('utf8');
-  const render = (text: string, where: string): string => {
+  // Go strings carry bytes: a DER certificate or a keystore goes through a template unchanged.
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries(providerData)) values[k] = goStringFromBytes(v);
+  // As ESO does, each template is named after its key: `template: tls.crt:1:3: executing "tls.crt" …`.
+  const render = (text: string, key: string, where: string): string => {
     try {
-      return renderTemplate(text, strings, { missingKey: 'error' });
+      return renderTemplate(text, values, { name: key, missingKey: 'error' });
     } catch (e) {
-      throw new SyncError(`${where}: ${(e as Error).message}`, { cause: e });
+      throw new SyncError(`${where}.${key}: ${(e as Error).message}`, { cause: e });
     }
   };
 
@@ -53,11 +55,12 @@ export function buildDesiredSecret(
   } else {
     labels = {};
     annotations = {};
-    for (const [k, v] of Object.entries(tpl.metadata?.labels ?? {})) labels[k] = render(v, `spec.target.template.metadata.labels.${k}`);
-    for (const [k, v] of Object.entries(tpl.metadata?.annotations ?? {})) annotations[k] = render(v, `spec.target.template.metadata.annotations.${k}`);
+    // Labels and annotations are text: bytes that are not UTF-8 become U+FFFD, as Go's JSON encoding of the object does.
+    for (const [k, v] of Object.entries(tpl.metadata?.labels ?? {})) labels[k] = goStringAsText(render(v, k, 'spec.target.template.metadata.labels'));
+    for (const [k, v] of Object.entries(tpl.metadata?.annotations ?? {})) annotations[k] = goStringAsText(render(v, k, 'spec.target.template.metadata.annotations'));
     const keepProvider = tpl.mergePolicy === 'Merge' || Object.keys(tpl.data ?? {}).length === 0;
     data = keepProvider ? { ...providerData } : {};
-    for (const [k, v] of Object.entries(tpl.data ?? {})) data[k] = Buffer.from(render(v, `spec.target.template.data.${k}`));
+    for (const [k, v] of Object.entries(tpl.data ?? {})) data[k] = goStringToBytes(render(v, k, 'spec.target.template.data'));
   }
   // Never let templates or copied metadata forge our ownership marks.
   labels = withoutOurKeys(labels);

@@ -1,7 +1,9 @@
 /** Go `text/template` predefined functions (`and`/`or` short-circuit in the executor). */
+import { rewriteFlat } from './flat-escape.ts';
 import { fixed, variadic, type FuncMap } from './func-spec.ts';
+import { goByteLength, goByteSlice, goStringToBytes, isEscapedByte } from './go-bytes.ts';
 import { sprintf } from './printf.ts';
-import { isMap, isNil, isTrue, NO_VALUE, sprint, sprintln, typeName } from './values.ts';
+import { compareStrings, isMap, isNil, isTrue, NO_VALUE, sprint, sprintln, typeName } from './values.ts';
 
 type Kind = 'bool' | 'number' | 'string' | 'nil' | 'other';
 
@@ -41,12 +43,14 @@ function lt(a: unknown, b: unknown): boolean {
   if (ka === 'nil' || ka === 'other' || kb === 'nil' || kb === 'other') throw new Error(BAD_COMPARISON_TYPE);
   if (ka !== kb) throw new Error(BAD_COMPARISON);
   if (ka === 'bool') throw new Error(BAD_COMPARISON_TYPE);
+  // Go compares strings by bytes (UTF-16 order differs above U+D7FF and for bytes that are not UTF-8).
+  if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b) < 0;
   return (a as number | string) < (b as number | string);
 }
 
 function length(v: unknown): number {
   if (v === NO_VALUE || isNil(v)) throw new Error('len of nil pointer');
-  if (typeof v === 'string') return Buffer.byteLength(v, 'utf8');
+  if (typeof v === 'string') return goByteLength(v);
   if (Array.isArray(v) || v instanceof Uint8Array) return v.length;
   if (isMap(v)) return Object.keys(v).length;
   throw new Error(`len of type ${typeName(v)}`);
@@ -65,7 +69,7 @@ function index(item: unknown, ...indexes: unknown[]): unknown {
   for (const ix of indexes) {
     if (cur === NO_VALUE || isNil(cur)) throw new Error('index of nil pointer');
     if (typeof cur === 'string') {
-      const bytes = Buffer.from(cur, 'utf8');
+      const bytes = goStringToBytes(cur);
       const x = indexArg(ix, bytes.length);
       if (x >= bytes.length) throw new Error(`index out of range: ${x}`);
       cur = bytes[x];
@@ -91,7 +95,7 @@ function slice(item: unknown, ...indexes: unknown[]): unknown {
   let len: number;
   if (typeof item === 'string') {
     if (indexes.length === 3) throw new Error('cannot 3-index slice a string');
-    len = Buffer.byteLength(item, 'utf8');
+    len = goByteLength(item);
   } else if (Array.isArray(item)) {
     len = item.length;
   } else {
@@ -103,7 +107,7 @@ function slice(item: unknown, ...indexes: unknown[]): unknown {
   });
   const [lo = 0, hi = len] = idx;
   if (lo > hi) throw new Error(`invalid slice index: ${lo} > ${hi}`);
-  if (typeof item === 'string') return Buffer.from(item, 'utf8').subarray(lo, hi).toString('utf8');
+  if (typeof item === 'string') return goByteSlice(item, lo, hi);
   return (item as unknown[]).slice(lo, hi);
 }
 
@@ -117,37 +121,40 @@ export function htmlEscape(s: string): string {
   return s.replace(/[\0"'&<>]/g, (c) => ({ '\0': '\uFFFD', '"': '&#34;', "'": '&#39;', '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c] ?? c);
 }
 
+const JS_SPECIAL: Readonly<Record<string, string>> = {
+  '\\': '\\\\', "'": "\\'", '"': '\\"', '<': '\\u003C', '>': '\\u003E', '&': '\\u0026', '=': '\\u003D',
+};
+
+/** Go's `template.JSEscapeString`. */
 function jsEscape(s: string): string {
-  let out = '';
-  for (const c of s) {
-    const code = c.codePointAt(0) ?? 0;
-    switch (c) {
-      case '\\': out += '\\\\'; break;
-      case "'": out += "\\'"; break;
-      case '"': out += '\\"'; break;
-      case '<': out += '\\u003C'; break;
-      case '>': out += '\\u003E'; break;
-      case '&': out += '\\u0026'; break;
-      case '=': out += '\\u003D'; break;
-      default:
-        if (code < 0x20 || (code >= 0x7f && /\p{C}/u.test(c))) out += `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
-        else out += c;
-    }
-  }
-  return out;
+  return rewriteFlat(s, () => (code) => {
+    if (code >= 0x20 && code < 0x7f) return JS_SPECIAL[String.fromCharCode(code)];
+    // A byte that is not UTF-8 passes through, as Go's JSEscape writes it.
+    if (isEscapedByte(code)) return undefined;
+    // Go keeps what unicode.IsPrint accepts (letters, marks, numbers, punctuation, symbols).
+    if (code < 0x20 || !/[\p{L}\p{M}\p{N}\p{P}\p{S}]/u.test(String.fromCodePoint(code))) return `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    return undefined;
+  });
 }
 
 /** Go's `url.QueryEscape`. */
 export function queryEscape(s: string): string {
-  let out = '';
-  for (const b of Buffer.from(s, 'utf8')) {
-    const c = String.fromCharCode(b);
-    if (/[A-Za-z0-9\-_.~]/.test(c)) out += c;
-    else if (c === ' ') out += '+';
-    else out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  const bytes = goStringToBytes(s);
+  const out = Buffer.allocUnsafe(bytes.length * 3);
+  let n = 0;
+  for (const b of bytes) {
+    if ((b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b === 0x2d || b === 0x5f || b === 0x2e || b === 0x7e) out[n++] = b;
+    else if (b === 0x20) out[n++] = 0x2b;
+    else {
+      out[n++] = 0x25;
+      out[n++] = HEX_UPPER.charCodeAt(b >> 4);
+      out[n++] = HEX_UPPER.charCodeAt(b & 0xf);
+    }
   }
-  return out;
+  return out.toString('latin1', 0, n);
 }
+
+const HEX_UPPER = '0123456789ABCDEF';
 
 export const BUILTINS: FuncMap = {
   and: variadic(['value'], 'value', () => undefined),

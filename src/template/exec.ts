@@ -5,10 +5,12 @@ import type {
 } from './ast.ts';
 import { errorContext, nodeToString } from './ast.ts';
 import { acceptsLiteral, acceptsValue, GO_TYPE, LITERAL_EXPECTED } from './arg-types.ts';
+import { Budget, shallowSize, TemplateBudgetError, withBudget } from './budget.ts';
 import { TemplateError } from './errors.ts';
 import type { FuncMap, FuncSpec, ParamKind } from './func-spec.ts';
-import { LIMITS } from './limits.ts';
+import { LIMITS, type BudgetLimits, type BudgetUsage } from './limits.ts';
 import type { ParsedTemplate } from './parser.ts';
+import { Scope } from './scope.ts';
 import { formatValue, isMap, isNil, isTrue, NO_VALUE, sortedKeys, typeName } from './values.ts';
 
 export interface ExecOptions {
@@ -16,6 +18,12 @@ export interface ExecOptions {
   readonly funcs: FuncMap;
   /** Builtins whose `and`/`or` short-circuit (user funcs may shadow them). */
   readonly shortCircuit: ReadonlySet<FuncSpec>;
+  /** Limits of this execution's budget (default: DEFAULT_BUDGET). */
+  readonly budget?: BudgetLimits | undefined;
+  /** Clock of the budget's wall-clock backstop (tests pass a fake one). */
+  readonly clock?: (() => number) | undefined;
+  /** Told what the execution used, whether it succeeded or not. */
+  readonly onUsage?: ((usage: BudgetUsage) => void) | undefined;
 }
 
 /** Go's `missingVal`: "no final pipeline value". */
@@ -25,7 +33,7 @@ type Signal = 'break' | 'continue' | undefined;
 
 class State {
   private tmplName: string;
-  private vars: { name: string; value: unknown }[] = [];
+  private vars = new Scope(NO_VALUE);
   private node: AnyNode | undefined;
   private depth = 0;
   private iterations = 0;
@@ -33,18 +41,26 @@ class State {
   private outLen = 0;
   private readonly parsed: ParsedTemplate;
   private readonly opts: ExecOptions;
+  private readonly budget: Budget;
 
-  constructor(parsed: ParsedTemplate, opts: ExecOptions) {
+  constructor(parsed: ParsedTemplate, opts: ExecOptions, budget: Budget) {
     this.parsed = parsed;
     this.opts = opts;
+    this.budget = budget;
     this.tmplName = parsed.name;
   }
 
   run(data: unknown): string {
     const dot = isNil(data) ? NO_VALUE : data;
-    this.vars = [{ name: '$', value: dot }];
+    this.vars = new Scope(dot);
     const root = this.parsed.templates.get(this.parsed.name) ?? this.parsed.root;
-    this.walk(dot, root);
+    try {
+      this.walk(dot, root);
+    } catch (err) {
+      // A budget error raised outside a function call gets the location of the node being run.
+      if (err instanceof TemplateBudgetError) this.errorf(err.message, err);
+      throw err;
+    }
     return this.out.join('');
   }
 
@@ -62,40 +78,24 @@ class State {
 
   // --- output -----------------------------------------------------------------------------------
   private write(s: string): void {
+    this.budget.chargeBytes(s.length);
     this.outLen += s.length;
     if (this.outLen > LIMITS.maxOutput) this.errorf(`template output exceeds ${LIMITS.maxOutput} characters`);
     this.out.push(s);
   }
 
   // --- variables --------------------------------------------------------------------------------
-  private push(name: string, value: unknown): void {
-    this.vars.push({ name, value });
-  }
   private setVar(name: string, value: unknown): void {
-    for (let i = this.vars.length - 1; i >= 0; i--) {
-      const v = this.vars[i];
-      if (v?.name === name) {
-        v.value = value;
-        return;
-      }
-    }
-    this.errorf(`undefined variable: ${name}`);
-  }
-  private setTopVar(n: number, value: unknown): void {
-    const v = this.vars[this.vars.length - n];
-    if (v) v.value = value;
+    if (!this.vars.set(name, value)) this.errorf(`undefined variable: ${name}`);
   }
   private varValue(name: string): unknown {
-    for (let i = this.vars.length - 1; i >= 0; i--) {
-      const v = this.vars[i];
-      if (v?.name === name) return v.value;
-    }
-    this.errorf(`undefined variable: ${name}`);
+    return (this.vars.lookup(name) ?? this.errorf(`undefined variable: ${name}`)).value;
   }
 
   // --- statements -------------------------------------------------------------------------------
   private walk(dot: unknown, node: ItemNode): Signal {
     this.at(node);
+    this.budget.chargeSteps(1);
     switch (node.kind) {
       case 'action': {
         const val = this.evalPipeline(dot, node.pipe);
@@ -127,25 +127,26 @@ class State {
   }
 
   private walkIfOrWith(dot: unknown, node: BranchNode): Signal {
-    const mark = this.vars.length;
+    const mark = this.vars.mark;
     try {
       const val = this.evalPipeline(dot, node.pipe);
       if (isTrue(val)) return this.walk(node.kind === 'with' ? val : dot, node.list);
       if (node.elseList) return this.walk(dot, node.elseList);
       return undefined;
     } finally {
-      this.vars.length = mark;
+      this.vars.popTo(mark);
     }
   }
 
   private walkRange(dot: unknown, node: BranchNode): void {
     this.at(node);
-    const outer = this.vars.length;
+    const outer = this.vars.mark;
     try {
       const val = this.evalPipeline(dot, node.pipe);
-      const mark = this.vars.length;
+      const mark = this.vars.mark;
       const decl = node.pipe.decl;
       const one = (index: unknown, elem: unknown): boolean => {
+        this.budget.chargeSteps(1);
         if (++this.iterations > LIMITS.maxRangeIterations) {
           this.at(node);
           this.errorf(`range iteration limit (${LIMITS.maxRangeIterations}) exceeded`);
@@ -153,16 +154,16 @@ class State {
         const [first, second] = decl;
         if (first) {
           if (node.pipe.isAssign) this.setVar(first.ident[0] ?? '', second ? index : elem);
-          else this.setTopVar(1, elem);
+          else this.vars.setTop(1, elem);
         }
         if (second) {
           if (node.pipe.isAssign) this.setVar(second.ident[0] ?? '', elem);
-          else this.setTopVar(2, index);
+          else this.vars.setTop(2, index);
         }
         try {
           return this.walk(elem, node.list) === 'break';
         } finally {
-          this.vars.length = mark;
+          this.vars.popTo(mark);
         }
       };
       let ran = false;
@@ -188,7 +189,7 @@ class State {
       }
       if (!ran && node.elseList) this.walk(dot, node.elseList);
     } finally {
-      this.vars.length = outer;
+      this.vars.popTo(outer);
     }
   }
 
@@ -201,7 +202,7 @@ class State {
     const saved = { vars: this.vars, name: this.tmplName };
     this.depth++;
     this.tmplName = node.name;
-    this.vars = [{ name: '$', value: newDot }];
+    this.vars = new Scope(newDot);
     try {
       this.walk(newDot, tree);
     } finally {
@@ -221,7 +222,7 @@ class State {
     }
     for (const v of pipe.decl) {
       if (pipe.isAssign) this.setVar(v.ident[0] ?? '', value);
-      else this.push(v.ident[0] ?? '', value);
+      else this.vars.push(v.ident[0] ?? '', value);
     }
     return value;
   }
@@ -333,7 +334,11 @@ class State {
     const argv = argNodes.map((a, i) => this.evalArg(dot, kindAt(i), a));
     if (final !== MISSING) argv.push(this.validateType(final, kindAt(argv.length)));
     try {
-      return (spec.fn as (...a: unknown[]) => unknown)(...argv);
+      this.budget.chargeSteps(1);
+      const result = (spec.fn as (...a: unknown[]) => unknown)(...argv);
+      // What a call builds is charged; a function that hands back one of its arguments built nothing.
+      if (!argv.includes(result)) this.budget.chargeBytes(shallowSize(result));
+      return result;
     } catch (err) {
       this.at(cmd);
       this.errorf(`error calling ${name}: ${err instanceof Error ? err.message : String(err)}`, err);
@@ -379,11 +384,14 @@ class State {
 
 /** Runs a parsed template over `data`; every failure is a {@link TemplateError}. */
 export function execute(parsed: ParsedTemplate, data: unknown, opts: ExecOptions): string {
+  const budget = new Budget(opts.budget, opts.clock);
   try {
-    return new State(parsed, opts).run(data);
+    return withBudget(budget, () => new State(parsed, opts, budget).run(data));
   } catch (err) {
     if (err instanceof TemplateError) throw err;
     const msg = err instanceof Error ? err.message : String(err);
     throw new TemplateError(`template: ${parsed.name}: execution failed: ${msg}`, { cause: err });
+  } finally {
+    opts.onUsage?.({ bytes: budget.bytes, steps: budget.steps });
   }
 }

@@ -21,14 +21,32 @@ const ESCAPE_BASE = 0xdc00;
  */
 export function goStringFromBytes(bytes: Uint8Array): string {
   if (isUtf8(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  let out = '';
+  // Code units straight into one array, then one string: no rope of per-character pieces.
+  const units = new Uint16Array(bytes.length); // every byte yields at most one code unit
+  let n = 0;
   let i = 0;
   while (i < bytes.length) {
+    const b0 = bytes[i] ?? 0;
+    if (b0 < 0x80) {
+      units[n++] = b0;
+      i++;
+      continue;
+    }
     const [cp, size] = decodeRune(bytes, i);
-    out += cp < 0 ? String.fromCharCode(ESCAPE_BASE + (bytes[i] ?? 0)) : String.fromCodePoint(cp);
-    i += size;
+    if (cp < 0) units[n++] = ESCAPE_BASE + b0;
+    else if (cp < 0x10000) units[n++] = cp;
+    else {
+      units[n++] = 0xd800 + ((cp - 0x10000) >> 10);
+      units[n++] = 0xdc00 + ((cp - 0x10000) & 0x3ff);
+    }
+    i += cp < 0 ? 1 : size;
   }
-  return out;
+  return utf16(units.subarray(0, n));
+}
+
+/** A string from UTF-16 code units, lone surrogates kept (Buffer's utf16le decoder keeps them). */
+function utf16(units: Uint16Array): string {
+  return Buffer.from(units.buffer, units.byteOffset, units.byteLength).toString('utf16le');
 }
 
 /**
@@ -42,31 +60,66 @@ export function goStringFromBytes(bytes: Uint8Array): string {
  */
 export function goStringToBytes(s: string): Buffer {
   if (!hasSurrogate(s)) return Buffer.from(s, 'utf8');
-  const parts: number[] = [];
+  const out = Buffer.allocUnsafe(utf8Length(s));
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    let cp = s.charCodeAt(i);
+    if (cp >= 0xd800 && cp <= 0xdbff && isLow(s.charCodeAt(i + 1))) {
+      cp = ((cp - 0xd800) << 10) + (s.charCodeAt(i + 1) - 0xdc00) + 0x10000;
+      i++;
+    } else if (isEscapedByte(cp)) {
+      out[n++] = cp - ESCAPE_BASE;
+      continue;
+    } else if (cp >= 0xd800 && cp <= 0xdfff) {
+      cp = 0xfffd;
+    }
+    n = writeUtf8(out, n, cp);
+  }
+  return out;
+}
+
+function isLow(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
+/** Bytes goStringToBytes writes for `s`. */
+function utf8Length(s: string): number {
+  let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const next = s.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        pushUtf8(parts, ((c - 0xd800) << 10) + (next - 0xdc00) + 0x10000);
-        i++;
-        continue;
-      }
-      pushUtf8(parts, 0xfffd);
-    } else if (c >= 0xdc80 && c <= 0xdcff) {
-      parts.push(c - ESCAPE_BASE);
-    } else if (c >= 0xdc00 && c <= 0xdfff) {
-      pushUtf8(parts, 0xfffd);
-    } else {
-      pushUtf8(parts, c);
-    }
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && isLow(s.charCodeAt(i + 1))) {
+      n += 4;
+      i++;
+    } else if (isEscapedByte(c)) n += 1;
+    else n += 3;
   }
-  return Buffer.from(parts);
+  return n;
+}
+
+function writeUtf8(out: Buffer, at: number, cp: number): number {
+  let n = at;
+  if (cp < 0x80) out[n++] = cp;
+  else if (cp < 0x800) {
+    out[n++] = 0xc0 | (cp >> 6);
+    out[n++] = 0x80 | (cp & 0x3f);
+  } else if (cp < 0x10000) {
+    out[n++] = 0xe0 | (cp >> 12);
+    out[n++] = 0x80 | ((cp >> 6) & 0x3f);
+    out[n++] = 0x80 | (cp & 0x3f);
+  } else {
+    out[n++] = 0xf0 | (cp >> 18);
+    out[n++] = 0x80 | ((cp >> 12) & 0x3f);
+    out[n++] = 0x80 | ((cp >> 6) & 0x3f);
+    out[n++] = 0x80 | (cp & 0x3f);
+  }
+  return n;
 }
 
 /** Go's `len(s)`: the number of bytes. */
 export function goByteLength(s: string): number {
-  return hasSurrogate(s) ? goStringToBytes(s).length : Buffer.byteLength(s, 'utf8');
+  return hasSurrogate(s) ? utf8Length(s) : Buffer.byteLength(s, 'utf8');
 }
 
 /** True when the value holds bytes that are not valid UTF-8 (Go's `!utf8.ValidString`). */
@@ -82,15 +135,26 @@ export function goStringAsText(s: string): string {
   return hasSurrogate(s) ? goStringToBytes(s).toString('utf8') : s;
 }
 
-function hasSurrogate(s: string): boolean {
-  return /[\ud800-\udfff]/.test(s);
+/** True for a UTF-16 code unit that stands for one invalid byte (U+DC80..U+DCFF). */
+export function isEscapedByte(code: number): boolean {
+  return code >= 0xdc80 && code <= 0xdcff;
 }
 
-function pushUtf8(out: number[], cp: number): void {
-  if (cp < 0x80) out.push(cp);
-  else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
-  else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
-  else out.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 0x3f), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
+/**
+ * Bytes `[start, end)` of a Go string, as Go's `s[start:end]`: cutting through a character leaves
+ * its bytes as escapes, exactly as Go leaves them.
+ *
+ * @example
+ * ```ts
+ * goByteSlice('é', 0, 1); // '\udcc3'
+ * ```
+ */
+export function goByteSlice(s: string, start: number, end?: number): string {
+  return goStringFromBytes(goStringToBytes(s).subarray(start, end));
+}
+
+function hasSurrogate(s: string): boolean {
+  return /[\ud800-\udfff]/.test(s);
 }
 
 /** Go's utf8.DecodeRune: [code point, size], or [-1, 1] for an invalid byte. */

@@ -1,4 +1,6 @@
 /** Decoding of Go literal syntax: quoted strings, raw strings, character constants and numbers. */
+import { rewriteFlat } from './flat-escape.ts';
+import { goStringFromBytes } from './go-bytes.ts';
 
 const SIMPLE_ESCAPES: Readonly<Record<string, number>> = {
   a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 92,
@@ -67,7 +69,7 @@ export function unquoteString(quoted: string): string {
       i += piece.length;
     }
   }
-  return Buffer.from(bytes).toString('utf8');
+  return goStringFromBytes(Uint8Array.from(bytes)); // "\xff" is one byte, as in Go
 }
 
 /** Go's `strconv.UnquoteChar` for a `'x'` constant; returns the code point. */
@@ -117,23 +119,28 @@ export function parseGoNumber(text: string): GoNumber {
   throw new Error(`illegal number syntax: ${JSON.stringify(text)}`);
 }
 
+/** Characters strconv.Quote escapes (lone surrogates are bytes that are not UTF-8, see go-bytes.ts). */
+const QUOTED = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Cs}]/u;
+
 /** Go's `strconv.Quote` (ASCII-preserving, non-printables escaped). */
 export function goQuote(s: string): string {
-  let out = '"';
-  for (const c of s) {
-    const code = c.codePointAt(0) ?? 0;
-    if (c === '"' || c === '\\') out += `\\${c}`;
-    else if (c === '\n') out += '\\n';
-    else if (c === '\r') out += '\\r';
-    else if (c === '\t') out += '\\t';
-    else if (c === '\x07') out += '\\a';
-    else if (c === '\b') out += '\\b';
-    else if (c === '\f') out += '\\f';
-    else if (c === '\v') out += '\\v';
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else if (/[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u.test(c) || (code >= 0xd800 && code <= 0xdfff)) {
-      out += code > 0xffff ? `\\U${code.toString(16).padStart(8, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-    } else out += c;
-  }
-  return `${out}"`;
+  return `"${rewriteFlat(s, () => quoteCode)}"`;
+}
+
+function quoteCode(code: number): string | undefined {
+  if (code === 0x22) return '\\"';
+  if (code === 0x5c) return '\\\\';
+  if (code >= 0x20 && code < 0x7f) return undefined;
+  const c = String.fromCodePoint(code);
+  if (code >= 0x80 && !QUOTED.test(c)) return undefined;
+  if (c === '\n') return '\\n';
+  if (c === '\r') return '\\r';
+  if (c === '\t') return '\\t';
+  if (c === '\x07') return '\\a';
+  if (c === '\b') return '\\b';
+  if (c === '\f') return '\\f';
+  if (c === '\v') return '\\v';
+  if (code < 0x20 || code === 0x7f) return `\\x${code.toString(16).padStart(2, '0')}`;
+  if (code >= 0xdc80 && code <= 0xdcff) return `\\x${(code - 0xdc00).toString(16)}`; // a byte that is not UTF-8
+  return code > 0xffff ? `\\U${code.toString(16).padStart(8, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }

@@ -3,9 +3,11 @@
  * users write in webhook stores and ExternalSecret templates.
  */
 import { BUILTINS } from './builtins.ts';
+import { TemplateBudgetError } from './budget.ts';
 import { TemplateError } from './errors.ts';
 import { execute } from './exec.ts';
 import { variadic, type FuncMap, type FuncSpec, type TemplateFunc } from './func-spec.ts';
+import type { BudgetLimits, BudgetUsage } from './limits.ts';
 import { parse } from './parser.ts';
 import { collectReferences } from './references.ts';
 import { SPRIG_COLLECTIONS } from './sprig-collections.ts';
@@ -13,8 +15,11 @@ import { SPRIG_ENCODING } from './sprig-encoding.ts';
 import { SPRIG_MATH } from './sprig-math.ts';
 import { SPRIG_STRINGS } from './sprig-strings.ts';
 
-export { TemplateError };
-export type { TemplateFunc };
+export { TemplateBudgetError, TemplateError };
+export type { BudgetLimits, BudgetUsage, TemplateFunc };
+export { DEFAULT_BUDGET } from './limits.ts';
+export { goByteLength, goStringAsText, goStringFromBytes, goStringToBytes, hasInvalidUtf8 } from './go-bytes.ts';
+export { compareGoStrings, goTypeName, GoJsonError, jsonParseReason, marshalJson, unmarshalJson, type MarshalOptions } from './go-json.ts';
 
 /** Options of {@link parseTemplate} and {@link renderTemplate}. */
 export interface TemplateOptions {
@@ -24,12 +29,19 @@ export interface TemplateOptions {
   missingKey?: 'default' | 'error';
   /** Extra functions (override builtins of the same name); throw to fail the call. */
   funcs?: Record<string, TemplateFunc>;
+  /** Limits of each execution's budget; default 16 MiB of values, 1e6 steps, 1 s. */
+  budget?: BudgetLimits;
+  /** Clock of the budget's wall-clock backstop, in milliseconds (tests pass a fake one). */
+  clock?: () => number;
+  /** Told what each execution used (values charged, steps), whether it succeeded or not. */
+  onUsage?: (usage: BudgetUsage) => void;
 }
 
 /** A parsed template, reusable across executions. */
 export interface CompiledTemplate {
   /**
-   * Renders the template over `data` (plain JSON-like values). Throws {@link TemplateError}.
+   * Renders the template over `data` (plain JSON-like values; Go strings as in go-bytes.ts). Throws
+   * {@link TemplateError}, a {@link TemplateBudgetError} cause when the execution's budget ran out.
    *
    * @example
    * ```ts
@@ -83,7 +95,7 @@ export function parseTemplate(text: string, options: TemplateOptions = {}): Comp
   const missingKey = options.missingKey ?? 'default';
   return {
     references,
-    execute: (data: unknown): string => execute(parsed, data, { missingKey, funcs, shortCircuit: SHORT_CIRCUIT }),
+    execute: (data: unknown): string => execute(parsed, data, { missingKey, funcs, shortCircuit: SHORT_CIRCUIT, budget: options.budget, clock: options.clock, onUsage: options.onUsage }),
   };
 }
 

@@ -1,4 +1,6 @@
 /** Go's `fmt.Sprintf` over the template value model (the verbs templates use in practice). */
+import { chargeBytes, charged, chargeSteps } from './budget.ts';
+import { goStringFromBytes, goStringToBytes } from './go-bytes.ts';
 import { goQuote } from './go-literals.ts';
 import { formatFloat, formatNumber, formatValue, isMap, isNil, NO_VALUE, sortedKeys, typeName } from './values.ts';
 
@@ -17,9 +19,11 @@ interface Spec {
 
 function pad(s: string, spec: Spec, numeric: boolean): string {
   const width = spec.width;
+  if (width === undefined || s.length >= width * 2) return s; // wide enough whatever its characters
   const len = Array.from(s).length;
-  if (width === undefined || len >= width) return s;
+  if (len >= width) return s;
   const fill = width - len;
+  chargeBytes(fill);
   if (spec.minus) return s + ' '.repeat(fill);
   if (spec.zero) {
     if (numeric && /^[+\- ]/.test(s)) return `${s.charAt(0)}${'0'.repeat(fill)}${s.slice(1)}`;
@@ -132,7 +136,7 @@ function fmtString(s: string, verb: string, spec: Spec): string {
       return pad(goQuote(str), spec, false);
     case 'x':
     case 'X': {
-      let bytes = Buffer.from(str, 'utf8');
+      let bytes = goStringToBytes(str);
       if (spec.prec !== undefined) bytes = bytes.subarray(0, spec.prec);
       const parts = [...bytes].map((b) => b.toString(16).padStart(2, '0'));
       const joined = spec.space ? parts.map((p) => (spec.sharp ? `0x${p}` : p)).join(' ') : (spec.sharp && parts.length ? '0x' : '') + parts.join('');
@@ -141,6 +145,12 @@ function fmtString(s: string, verb: string, spec: Spec): string {
     default:
       return badVerb(verb, s);
   }
+}
+
+/** One printed element of a list or map: a step, and its text charged (shared sub-lists print again). */
+function element(s: string): string {
+  chargeSteps(1);
+  return charged(s);
 }
 
 /** Formats one operand with one verb, as Go's `printArg` does. */
@@ -162,15 +172,15 @@ function fmtArg(arg: unknown, verb: string, spec: Spec, depth = 0): string {
     return fmtString(arg, verb, spec);
   }
   if (arg instanceof Uint8Array) {
-    if ('sqxXv'.includes(verb) && verb !== 'v') return fmtString(Buffer.from(arg).toString('utf8'), verb, spec);
+    if ('sqxXv'.includes(verb) && verb !== 'v') return fmtString(goStringFromBytes(arg), verb, spec);
   }
   if (Array.isArray(arg) || arg instanceof Uint8Array) {
-    const items = [...arg].map((x: unknown) => fmtArg(x, verb, { ...spec, width: undefined }, depth + 1));
+    const items = [...arg].map((x: unknown) => element(fmtArg(x, verb, { ...spec, width: undefined }, depth + 1)));
     return pad(`[${items.join(' ')}]`, spec, false);
   }
   if (isMap(arg)) {
     const inner: Spec = { ...spec, width: undefined };
-    const items = sortedKeys(arg).map((k) => `${fmtArg(k, verb, inner, depth + 1)}:${fmtArg(arg[k], verb, inner, depth + 1)}`);
+    const items = sortedKeys(arg).map((k) => element(`${fmtArg(k, verb, inner, depth + 1)}:${fmtArg(arg[k], verb, inner, depth + 1)}`));
     return pad(`map[${items.join(' ')}]`, spec, false);
   }
   return verb === 'v' || verb === 's' ? pad(formatValue(arg), spec, false) : badVerb(verb, arg);

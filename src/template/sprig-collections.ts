@@ -1,4 +1,5 @@
 /** Sprig list, dict and defaults functions. */
+import { chargeBytes, chargeSteps } from './budget.ts';
 import { fixed, MAX_STRING, variadic, type FuncMap } from './func-spec.ts';
 import { asList, asMap, isEmpty, newMap, setKey, strval } from './sprig-convert.ts';
 import { compareStrings, isMap, isNil, NO_VALUE, sortedKeys, type GoMap } from './values.ts';
@@ -10,6 +11,7 @@ function dict(...kv: unknown[]): GoMap {
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {
+  chargeSteps(1);
   if (a === b) return true;
   if ((a === NO_VALUE || isNil(a)) && (b === NO_VALUE || isNil(b))) return true;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
@@ -46,6 +48,7 @@ function merge(overwrite: boolean, dst: GoMap, ...srcs: unknown[]): GoMap {
   const mergeInto = (d: GoMap, s: GoMap, depth: number): void => {
     if (depth > 100) throw new Error('merge: maps nested too deeply');
     for (const k of Object.keys(s)) {
+      chargeSteps(1);
       const sv = s[k];
       const dv = Object.hasOwn(d, k) ? d[k] : undefined;
       if (isMap(dv) && isMap(sv)) mergeInto(dv, sv, depth + 1);
@@ -59,6 +62,7 @@ function merge(overwrite: boolean, dst: GoMap, ...srcs: unknown[]): GoMap {
 function until(n: number): number[] {
   const count = Math.abs(n);
   if (count > MAX_STRING) throw new Error('until: count too large');
+  chargeBytes(count * 8);
   return Array.from({ length: count }, (_, i) => (n < 0 ? -i : i));
 }
 

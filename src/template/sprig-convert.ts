@@ -1,10 +1,11 @@
 /** Value conversions shared by the Sprig functions (`strval`, `cast.ToInt64`, …). */
+import { goStringFromBytes } from './go-bytes.ts';
 import { formatValue, isMap, isNil, NO_VALUE, typeName, type GoMap } from './values.ts';
 
 /** Sprig's `strval`: strings as-is, bytes decoded, errors by message, others via `%v`. */
 export function strval(v: unknown): string {
   if (typeof v === 'string') return v;
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('utf8');
+  if (v instanceof Uint8Array) return goStringFromBytes(v);
   if (v instanceof Error) return v.message;
   return formatValue(v === NO_VALUE ? null : v);
 }

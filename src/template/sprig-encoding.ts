@@ -1,9 +1,10 @@
 /** Sprig encoding, serialisation, hashing and type-inspection functions. */
 import { createHash, randomUUID } from 'node:crypto';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { chargeDeep, TemplateBudgetError } from './budget.ts';
 import { fixed, type FuncMap } from './func-spec.ts';
 import { goBase64DecodeString } from './go-base64.ts';
-import { goStringFromBytes } from './go-bytes.ts';
+import { goStringAsText, goStringFromBytes, goStringToBytes } from './go-bytes.ts';
 import { marshalJson, unmarshalJson } from './go-json.ts';
 import { newMap, setKey } from './sprig-convert.ts';
 import { isMap, isNil, kindOf, NO_VALUE, typeName, type GoMap } from './values.ts';
@@ -20,22 +21,23 @@ function b64decode(input: string): string {
 const B32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 function b32encode(s: string): string {
-  const bytes = Buffer.from(s, 'utf8');
+  const bytes = goStringToBytes(s);
+  // Written into one buffer (a `+=` per character would build a rope of one node per character).
+  const out = Buffer.alloc(Math.ceil(bytes.length / 5) * 8, '=');
+  let n = 0;
   let bits = 0;
   let value = 0;
-  let out = '';
   for (const b of bytes) {
     value = (value << 8) | b;
     bits += 8;
     while (bits >= 5) {
-      out += B32_ALPHABET.charAt((value >>> (bits - 5)) & 31);
+      out[n++] = B32_ALPHABET.charCodeAt((value >>> (bits - 5)) & 31);
       bits -= 5;
     }
     value &= (1 << bits) - 1;
   }
-  if (bits > 0) out += B32_ALPHABET.charAt((value << (5 - bits)) & 31);
-  while (out.length % 8 !== 0) out += '=';
-  return out;
+  if (bits > 0) out[n] = B32_ALPHABET.charCodeAt((value << (5 - bits)) & 31);
+  return out.toString('latin1');
 }
 
 function b32decode(input: string): string {
@@ -55,13 +57,14 @@ function b32decode(input: string): string {
       bits -= 8;
     }
   }
-  return Buffer.from(bytes).toString('utf8');
+  return goStringFromBytes(Buffer.from(bytes));
 }
 
 function safe<T>(fn: () => T, fallback: T): T {
   try {
     return fn();
-  } catch {
+  } catch (err) {
+    if (err instanceof TemplateBudgetError) throw err; // Sprig swallows errors, never the budget
     return fallback;
   }
 }
@@ -91,6 +94,7 @@ function fromYaml(s: string): GoMap {
     if (!isMap(v)) throw new Error(`yaml: cannot unmarshal ${typeName(v)} into map[string]interface {}`);
     return v;
   } catch (err) {
+    if (err instanceof TemplateBudgetError) throw err;
     const m = newMap();
     setKey(m, 'Error', (err as Error).message);
     return m;
@@ -99,11 +103,13 @@ function fromYaml(s: string): GoMap {
 
 function toYamlValue(v: unknown): unknown {
   if (v === NO_VALUE || v === undefined) return null;
+  // ESO's toYaml goes through JSON (sigs.k8s.io/yaml), which writes bytes that are not UTF-8 as U+FFFD.
+  if (typeof v === 'string') return goStringAsText(v);
   if (Array.isArray(v)) return v.map(toYamlValue);
   if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
   if (isMap(v)) {
     const m = newMap();
-    for (const k of Object.keys(v)) setKey(m, k, toYamlValue(v[k]));
+    for (const k of Object.keys(v)) setKey(m, goStringAsText(k), toYamlValue(v[k]));
     return m;
   }
   return v;
@@ -111,17 +117,18 @@ function toYamlValue(v: unknown): unknown {
 
 /** Helm/ESO `toYaml` (sorted keys, trailing newline trimmed); "" on error. */
 function toYaml(v: unknown): string {
+  chargeDeep(v); // the yaml library expands shared sub-values: charge what it will walk
   return safe(() => stringifyYaml(toYamlValue(v), { sortMapEntries: true, indentSeq: false, lineWidth: 0 }).replace(/\n$/, ''), '');
 }
 
 function hash(alg: string): (s: string) => string {
-  return (s: string) => createHash(alg).update(s, 'utf8').digest('hex');
+  return (s: string) => createHash(alg).update(goStringToBytes(s)).digest('hex');
 }
 
 function adler32(s: string): string {
   let a = 1;
   let b = 0;
-  for (const byte of Buffer.from(s, 'utf8')) {
+  for (const byte of goStringToBytes(s)) {
     a = (a + byte) % 65521;
     b = (b + a) % 65521;
   }
@@ -133,7 +140,7 @@ function fromJson(s: string): unknown {
 }
 
 export const SPRIG_ENCODING: FuncMap = {
-  b64enc: fixed(['string'], (s: string) => Buffer.from(s, 'utf8').toString('base64')),
+  b64enc: fixed(['string'], (s: string) => goStringToBytes(s).toString('base64')),
   b64dec: fixed(['string'], b64decode),
   b32enc: fixed(['string'], b32encode),
   b32dec: fixed(['string'], b32decode),

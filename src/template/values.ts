@@ -3,6 +3,8 @@
  * int when integral, `null`/`undefined` is Go's nil, and {@link NO_VALUE} is Go's invalid
  * `reflect.Value` (a missing map key), which prints as `<no value>`.
  */
+import { charged, chargeSteps } from './budget.ts';
+import { goStringToBytes } from './go-bytes.ts';
 
 /** Go's invalid reflect.Value: the result of a missing map key (missingkey=default). */
 export const NO_VALUE: unique symbol = Symbol('no value');
@@ -27,7 +29,7 @@ export function sortedKeys(m: GoMap): string[] {
 
 export function compareStrings(a: string, b: string): number {
   if (a === b) return 0;
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  return Buffer.compare(goStringToBytes(a), goStringToBytes(b));
 }
 
 /** Go's reflect kind of a value, as sprig's `kindOf` reports it. */
@@ -113,7 +115,7 @@ export function formatNumber(n: number): string {
   return formatFloat(n, 'g', -1);
 }
 
-/** Go's `fmt.Sprint(v)` / `%v` for the value model. */
+/** Go's `fmt.Sprint(v)` / `%v` for the value model; every element printed is charged to the budget. */
 export function formatValue(v: unknown, depth = 0): string {
   if (depth > 1000) throw new RangeError('value nested too deeply to print');
   if (v === NO_VALUE) return '<no value>';
@@ -122,10 +124,15 @@ export function formatValue(v: unknown, depth = 0): string {
   if (typeof v === 'number') return formatNumber(v);
   if (typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   if (v instanceof Uint8Array) return `[${[...v].join(' ')}]`;
-  if (Array.isArray(v)) return `[${v.map((x) => formatValue(x, depth + 1)).join(' ')}]`;
-  if (isMap(v)) return `map[${sortedKeys(v).map((k) => `${k}:${formatValue(v[k], depth + 1)}`).join(' ')}]`;
+  if (Array.isArray(v)) return `[${v.map((x) => element(formatValue(x, depth + 1))).join(' ')}]`;
+  if (isMap(v)) return `map[${sortedKeys(v).map((k) => element(`${k}:${formatValue(v[k], depth + 1)}`)).join(' ')}]`;
   if (v instanceof Date) return v.toISOString();
   return Object.prototype.toString.call(v);
+}
+
+function element(s: string): string {
+  chargeSteps(1);
+  return charged(s);
 }
 
 /** Go's `fmt.Sprint(args...)`: spaces between operands when neither side is a string. */

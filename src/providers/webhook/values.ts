@@ -3,13 +3,10 @@
  * (`strconv.FormatFloat`, `encoding/json`), so a value synced by this tool is byte-identical to
  * the one ESO would write.
  */
-import { Buffer } from 'node:buffer';
+import { GoJsonError, goTypeName, jsonParseReason, marshalJson, type MarshalOptions } from '../../template/index.ts';
 import { ValueError } from './errors.ts';
 
-const HEX = '0123456789abcdef';
-const JSON_ESCAPES: Readonly<Record<string, string>> = {
-  '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f',
-};
+export { goTypeName, jsonParseReason };
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -51,63 +48,7 @@ function formatFloatShortest(v: number): string {
 }
 
 /**
- * Go `encoding/json` float64: 'f' form, or 'e' form below 1e-6 and from 1e21 with a
- * two-digit-minimum exponent trimmed (`1e-07` → `1e-7`). JS `Number#toString` uses the same
- * thresholds and shortest digits; only the sign of zero differs.
- */
-function goJsonNumber(v: number): string {
-  if (!Number.isFinite(v)) throw new ValueError(`json: unsupported value: ${nonFinite(v) ?? 'NaN'}`);
-  return Object.is(v, -0) ? '-0' : String(v);
-}
-
-/** Go `encoding/json` string with HTML escaping (the `json.Marshal` default). */
-function goJsonString(s: string, escapeHTML = true): string {
-  let out = '"';
-  for (const ch of s.toWellFormed()) { // Go's decoder already turned lone surrogates into U+FFFD
-    const escaped = JSON_ESCAPES[ch];
-    const code = ch.codePointAt(0) ?? 0;
-    if (escaped !== undefined) {
-      out += escaped;
-    } else if (code < 0x20 || (escapeHTML && (ch === '<' || ch === '>' || ch === '&'))) {
-      out += `\\u00${HEX[code >> 4] ?? '0'}${HEX[code & 0xf] ?? '0'}`;
-    } else if (code === 0x2028 || code === 0x2029) {
-      out += `\\u${code.toString(16)}`;
-    } else {
-      out += ch;
-    }
-  }
-  return `${out}"`;
-}
-
-/** Go sorts map keys by their UTF-8 bytes, which is code-point order, not UTF-16 order. */
-function compareGoStrings(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a.toWellFormed()), Buffer.from(b.toWellFormed()));
-}
-
-/**
- * Go's `reflect`-style type name of a decoded JSON value, as ESO prints it with `%T`.
- *
- * @example
- * ```ts
- * goTypeName([1]);   // '[]interface {}'
- * goTypeName(null);  // '<nil>'
- * ```
- */
-export function goTypeName(value: unknown): string {
-  if (value === null || value === undefined) return '<nil>';
-  if (Array.isArray(value)) return '[]interface {}';
-  switch (typeof value) {
-    case 'string': return 'string';
-    case 'number': return 'float64';
-    case 'boolean': return 'bool';
-    case 'object': return 'map[string]interface {}';
-    default: return typeof value;
-  }
-}
-
-/**
- * Go `json.Marshal` of a decoded JSON value: compact, map keys sorted, `<` `>` `&` U+2028 U+2029
- * escaped, numbers in Go's float64 form.
+ * Go `json.Marshal` of a decoded JSON value (the template engine's encoder, so both print alike).
  *
  * @throws ValueError for values JSON cannot hold (NaN, functions, …).
  * @example
@@ -115,33 +56,12 @@ export function goTypeName(value: unknown): string {
  * goJsonMarshal({ b: 1, a: '<x>' }); // '{"a":"\u003cx\u003e","b":1}'
  * ```
  */
-export function goJsonMarshal(value: unknown, options: { escapeHTML?: boolean; indent?: string } = {}): string {
-  return marshal(value, options.escapeHTML ?? true, options.indent ?? '', '', 0);
-}
-
-/** Go's json.Marshal / MarshalIndent. A symbol (the template engine's "no value") is Go's nil. */
-function marshal(value: unknown, html: boolean, indent: string, prefix: string, depth: number): string {
-  if (depth > 1000) throw new ValueError('json: unsupported value: nested too deeply');
-  if (value === null || value === undefined || typeof value === 'symbol') return 'null';
-  switch (typeof value) {
-    case 'string': return goJsonString(value, html);
-    case 'number': return goJsonNumber(value);
-    case 'boolean': return value ? 'true' : 'false';
-    case 'bigint': return value.toString();
-    case 'object': {
-      if (value instanceof Uint8Array) return goJsonString(Buffer.from(value).toString('base64'), html);
-      if (value instanceof Date) return goJsonString(value.toISOString(), html);
-      const inner = prefix + indent;
-      const nl = indent === '' ? '' : '\n';
-      const items = Array.isArray(value)
-        ? value.map((item: unknown) => nl + inner + marshal(item, html, indent, inner, depth + 1))
-        : Object.keys(value).sort(compareGoStrings).map((key) =>
-          `${nl}${inner}${goJsonString(key, html)}:${indent === '' ? '' : ' '}${marshal((value as Record<string, unknown>)[key], html, indent, inner, depth + 1)}`);
-      const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
-      return items.length === 0 ? `${open}${close}` : `${open}${items.join(',')}${nl}${prefix}${close}`;
-    }
-    default:
-      throw new ValueError(`json: unsupported type: ${goTypeName(value)}`);
+export function goJsonMarshal(value: unknown, options: MarshalOptions = {}): string {
+  try {
+    return marshalJson(value, options);
+  } catch (error) {
+    if (error instanceof GoJsonError) throw new ValueError(error.message, { cause: error });
+    throw error;
   }
 }
 
@@ -219,15 +139,6 @@ export function mapValue(value: unknown): string {
     case 'object': return guarded(() => goJsonMarshal(value));
     default: throw new ValueError(`no matching type conversion found for ${goTypeName(value)}`);
   }
-}
-
-/** JSON.parse's message quotes the input; keep only what locates the problem. */
-/** Why JSON.parse failed, without quoting the input (V8's message quotes it, and it may be a secret). */
-export function jsonParseReason(error: unknown): string {
-  const message = error instanceof Error ? error.message : '';
-  if (/end of (?:JSON|data)/i.test(message)) return 'unexpected end of JSON input';
-  const position = /at position (\d+)/.exec(message)?.[1];
-  return position === undefined ? 'invalid character' : `invalid character at position ${position}`;
 }
 
 /**
