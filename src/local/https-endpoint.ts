@@ -24,6 +24,8 @@ export interface RecordedRequest {
   /** Header names lowercased; repeated headers joined with `, `. */
   headers: Record<string, string>;
   body: string;
+  /** The body's exact bytes (`body` is its UTF-8 reading). */
+  bodyBytes: Buffer;
   time: Date;
 }
 
@@ -79,10 +81,10 @@ function lowercaseHeaders(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function send(res: ServerResponse, response: EndpointResponse): void {
@@ -118,11 +120,13 @@ export async function startHttpsEndpoint(options: StartHttpsEndpointOptions = {}
   let connections = 0;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const bodyBytes = await readBody(req);
     const request: RecordedRequest = {
       method: (req.method ?? 'GET').toUpperCase(),
       path: req.url ?? '/',
       headers: lowercaseHeaders(req),
-      body: await readBody(req),
+      body: bodyBytes.toString('utf8'),
+      bodyBytes,
       time: new Date(),
     };
     requests.push(request);

@@ -120,6 +120,19 @@ describe('webhook provider against a real HTTPS endpoint', () => {
     if (c.want.method) expect(endpoint.requests[0]?.method).toBe(c.want.method);
   });
 
+  it('sends a binary secrets[] value through the body template byte for byte (Go strings are bytes)', async () => {
+    // Prepare: bytes that are not UTF-8 (a DER header); Go's text/template copies them unchanged.
+    const blob = Buffer.from([0x30, 0x82, 0xff, 0x00, 0x80, 0xc3]);
+    endpoint.on('POST', '/bin', { body: 'ok' });
+    const config = configFor(endpoint, { url: '/bin', method: 'POST', body: '{{ .auth.blob }}', secrets: [{ name: 'auth', secretRef: { name: 'auth' } }] }, [{ data: [{ secretKey: 'x', remoteRef: { key: 'k' } }] }]);
+    const references = { ...EMPTY_REFERENCES, readSecret: () => Promise.resolve({ labels: { 'external-secrets.io/type': 'webhook' }, data: { blob } }) };
+    const client = runProviders({ http, references }).clientFor(config.stores[0]!);
+    // Act
+    await client.getSecret({ key: 'k' }, 'ns');
+    // Assess
+    expect([...(endpoint.requests[0]?.bodyBytes ?? [])]).toEqual([...blob]);
+  });
+
   it('fails with a connection error naming the cause, not the URL', async () => {
     const config = configFor(endpoint, { url: '/x' }, [{ data: [{ secretKey: 'x', remoteRef: { key: 'k' } }] }]);
     const closed = await new Promise<number>((resolve) => {

@@ -6,7 +6,7 @@
 import type { StoreDef } from '../../config/types.ts';
 import type { ReferenceReader } from '../references.ts';
 import { WebhookError } from './errors.ts';
-import { parseTemplate, type CompiledTemplate } from '../../template/index.ts';
+import { goStringFromBytes, parseTemplate, type CompiledTemplate } from '../../template/index.ts';
 import type { WebhookRequest } from './transport.ts';
 
 /** The remoteRef fields a read exposes to templates. */
@@ -70,7 +70,8 @@ export async function templateData(
       throw new WebhookError(`cannot get template data: secret ${ns}/${s.secretRef.name} does not contain needed label 'external-secrets.io/type: webhook'. Update secret label to use it with webhook`);
     }
     const values: Record<string, string> = {};
-    for (const [k, v] of Object.entries(obj.data)) values[k] = v.toString('utf8');
+    // Go strings are bytes: a binary value reaches the body template unchanged.
+    for (const [k, v] of Object.entries(obj.data)) values[k] = goStringFromBytes(v);
     raw[s.name] = values;
     escaped[s.name] = values; // ESO never escapes secrets[] values, even in the url
   }

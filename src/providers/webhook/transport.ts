@@ -15,6 +15,7 @@ import type { EndpointPolicy } from '../../config/types.ts';
 import { formatDuration } from '../../model/duration.ts';
 import { RequestDeadline } from './deadline.ts';
 import { WebhookError } from './errors.ts';
+import { goStringToBytes } from '../../template/index.ts';
 
 export interface WebhookRequest {
   readonly method: string;
@@ -103,7 +104,7 @@ export class UndiciTransport implements HttpTransport {
           method: request.method as 'GET',
           // A flat [name, value, ...] list keeps repeated header names, like Go's Header.Add.
           headers: request.headers.flat(),
-          body: request.body === undefined || request.body === '' ? null : request.body,
+          body: request.body === undefined || request.body === '' ? null : goStringToBytes(request.body),
           signal: combined,
           dispatcher,
         });
