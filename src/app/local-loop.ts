@@ -7,6 +7,7 @@ import { setLongInterval, type LongTimer } from '../model/long-timer.ts';
 import { UndiciTransport } from '../providers/webhook/transport.ts';
 import type { RunSummary } from '../sync/result.ts';
 import type { LoadedConfig } from './config-source.ts';
+import type { PruneLimit } from '../sync/prune-limit.ts';
 import { runOnce } from './run.ts';
 
 export interface LocalLoopOptions {
@@ -15,6 +16,8 @@ export interface LocalLoopOptions {
   onRun(cadence: string, summary: RunSummary): void;
   onError(cadence: string, error: Error): void;
   readonly signal: AbortSignal;
+  /** Prune at most this many Owner Secrets per run (default: the engine's 50%). */
+  readonly maxPrune?: PruneLimit;
 }
 
 /**
@@ -37,7 +40,7 @@ export async function runLocalLoop(o: LocalLoopOptions): Promise<void> {
       if (o.signal.aborted) return;
       try {
         const loaded = await o.load();
-        const summary = await runOnce({ gateway: o.gateway, http, config: loaded.config, source: loaded.source, extraNamespaces: loaded.extraNamespaces, invalid: loaded.invalid, selection: { cadence, scheduledCadences: scheduled }, signal: o.signal });
+        const summary = await runOnce({ gateway: o.gateway, http, config: loaded.config, source: loaded.source, extraNamespaces: loaded.extraNamespaces, invalid: loaded.invalid, selection: { cadence, scheduledCadences: scheduled }, signal: o.signal, ...(o.maxPrune ? { maxPrune: o.maxPrune } : {}) });
         o.onRun(cadence ?? 'start', summary);
       } catch (e) {
         o.onError(cadence ?? 'start', e as Error);

@@ -162,6 +162,12 @@ spec:
     expect(r.stderr).toContain('--dry-run=server: only "client" is supported');
   });
 
+  it('run --local refuses a bad --max-prune before contacting any cluster', async () => {
+    const r = await runBin(['run', '--local', '-f', join(dir, 'seed'), '--max-prune', '150%', '--kubeconfig', join(dir, 'no-such-kubeconfig')]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('--max-prune: invalid prune limit "150%": a share is at most 100%');
+  });
+
   it('prints --help and exits 0', async () => {
     const r = await runBin(['--help']);
     expect(r.code).toBe(0);

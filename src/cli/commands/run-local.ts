@@ -6,6 +6,7 @@ import { openGateway } from '../../app/kube.ts';
 import { loadFromConfigMap, loadFromFiles, parseConfigMapRef } from '../../app/config-source.ts';
 import { runLocalLoop } from '../../app/local-loop.ts';
 import { UsageError } from '../../model/errors.ts';
+import { parsePruneLimit } from '../../sync/prune-limit.ts';
 import { EXIT, type Io } from '../context.ts';
 import { table } from '../output.ts';
 import { printSummary } from './sync.ts';
@@ -31,9 +32,11 @@ export function registerRunCommands(program: Command, io: Io, setExit: (code: nu
     .option('-f, --filename <path...>', 'manifest files or directories (instead of the ConfigMap)')
     .option('--configmap <ns/name>', 'ConfigMap holding the manifests')
     .option('-n, --namespace <namespace>', 'namespace of documents that name none', 'default')
+    .option('--max-prune <N|P%>', 'prune at most N (or P% of this source\'s) Owner Secrets in one run; above it, none (default 50%)')
     .option('--kubeconfig <file>').option('--context <name>')
-    .action(async (opts: { local: boolean; filename?: string[]; configmap?: string; namespace: string; kubeconfig?: string; context?: string }) => {
+    .action(async (opts: { local: boolean; filename?: string[]; configmap?: string; namespace: string; maxPrune?: string; kubeconfig?: string; context?: string }) => {
       if (opts.filename && opts.configmap) throw new UsageError('use either -f or --configmap, not both');
+      const maxPrune = opts.maxPrune === undefined ? undefined : parsePruneLimit(opts.maxPrune, '--max-prune');
       const gateway = await openGateway(opts);
       const stop = new AbortController();
       const onSignal = (): void => { io.err('stopping after the run in flight\n'); stop.abort(); };
@@ -43,6 +46,7 @@ export function registerRunCommands(program: Command, io: Io, setExit: (code: nu
         await runLocalLoop({
           gateway,
           signal: stop.signal,
+          ...(maxPrune ? { maxPrune } : {}),
           load: () => (opts.filename ? loadFromFiles(opts.filename, opts.namespace, { partial: true }) : loadFromConfigMap(gateway, parseConfigMapRef(opts.configmap), opts.namespace, { partial: true })),
           onRun: (cadence, s) => {
             const c = s.counts;
