@@ -3,9 +3,8 @@
  * empties every key fails only its ExternalSecret, names the cause and writes nothing; Go's base64
  * decodes what `base64` prints (wrapped at 76 columns) and leaves plain words alone under Auto.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHttpsEndpoint, type HttpsEndpoint } from '../../src/local/https-endpoint.ts';
-import { scenario, type Scenario } from '../support/scenario.ts';
+import { describe, expect, it } from 'vitest';
+import { useScenario } from '../support/scenario.ts';
 
 const STORE = { url: '/kv/{{ .remoteRef.key }}', result: { jsonPath: '{{ if .remoteRef.property }}$.{{ .remoteRef.property }}{{ end }}' } };
 // Wrapped at 76 columns, as GNU coreutils' `base64` prints it.
@@ -13,19 +12,7 @@ const TEXT = 'cnry-'.repeat(20);
 const WRAPPED = Buffer.from(TEXT).toString('base64').replace(/.{76}/gu, '$&\n');
 
 describe('key handling (ESO semantics, real apiserver)', () => {
-  let endpoint: HttpsEndpoint;
-  let s: Scenario;
-  beforeAll(async () => {
-    endpoint = await startHttpsEndpoint();
-  });
-  afterAll(async () => {
-    await endpoint.close();
-  });
-  beforeEach(async (ctx) => {
-    endpoint.reset();
-    s = await scenario(endpoint, 'kh');
-    ctx.onTestFinished(() => s.close());
-  });
+  const t = useScenario('kh');
 
   it.each([
     [
@@ -39,20 +26,20 @@ describe('key handling (ESO semantics, real apiserver)', () => {
       'spec.dataFrom[0].rewrite[0]: the rewrite turned every key into "": "db password", "db_password"; in Go\'s replacement syntax $1_MONITOR is the group named "1_MONITOR", which the regexp does not have: write ${1}_MONITOR for group 1',
     ],
   ])('%s fails only its ExternalSecret, names the cause and writes nothing', async (_name, spec, message) => {
-    endpoint.on('GET', '/kv/clash', { body: { 'db password': 'cnry-one', db_password: 'cnry-two' } });
-    endpoint.on('GET', '/kv/fine', { body: { user: 'cnry-user' } });
-    const summary = await s.sync(s.config(STORE, [spec, { dataFrom: [{ extract: { key: 'fine' } }] }]));
+    t.endpoint.on('GET', '/kv/clash', { body: { 'db password': 'cnry-one', db_password: 'cnry-two' } });
+    t.endpoint.on('GET', '/kv/fine', { body: { user: 'cnry-user' } });
+    const summary = await t.s.sync(t.s.config(STORE, [spec, { dataFrom: [{ extract: { key: 'fine' } }] }]));
     const outcome = (i: number) => summary.outcomes.find((o) => o.externalSecret.endsWith(`/es-${String(i)}`));
     expect(outcome(0)).toMatchObject({ result: 'failed', message: expect.stringContaining(message) });
     expect(outcome(0)?.message).not.toContain('cnry-');
-    expect(await s.secret('es-0')).toBeUndefined();
+    expect(await t.s.secret('es-0')).toBeUndefined();
     expect(outcome(1)?.result).toBe('created');
-    expect((await s.secret('es-1'))?.data).toEqual({ user: 'cnry-user' });
+    expect((await t.s.secret('es-1'))?.data).toEqual({ user: 'cnry-user' });
   });
 
   it('decodes wrapped base64 and keeps plain words under Auto, as Go', async () => {
-    endpoint.on('GET', '/kv/app', { body: { wrapped: WRAPPED, word: 'hunter2', plain: 'secret' } });
-    const summary = await s.sync(s.config(STORE, [{
+    t.endpoint.on('GET', '/kv/app', { body: { wrapped: WRAPPED, word: 'hunter2', plain: 'secret' } });
+    const summary = await t.s.sync(t.s.config(STORE, [{
       data: [
         { secretKey: 'b64', remoteRef: { key: 'app', property: 'wrapped', decodingStrategy: 'Base64' } },
         { secretKey: 'auto', remoteRef: { key: 'app', property: 'wrapped', decodingStrategy: 'Auto' } },
@@ -61,6 +48,6 @@ describe('key handling (ESO semantics, real apiserver)', () => {
       ],
     }]));
     expect(summary.outcomes[0]?.result).toBe('created');
-    expect((await s.secret('es-0'))?.data).toEqual({ b64: TEXT, auto: TEXT, word: 'hunter2', plain: 'secret' });
+    expect((await t.s.secret('es-0'))?.data).toEqual({ b64: TEXT, auto: TEXT, word: 'hunter2', plain: 'secret' });
   });
 });

@@ -3,10 +3,9 @@
  * as the restricted identity. Bytes that are not UTF-8 reach the Secret unchanged through
  * target.template; a runaway template fails only its own ExternalSecret, naming the key and the limit.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHttpsEndpoint, type HttpsEndpoint } from '../../src/local/https-endpoint.ts';
+import { describe, expect, it } from 'vitest';
 import { admin } from '../support/cluster.ts';
-import { scenario, type Scenario } from '../support/scenario.ts';
+import { useScenario } from '../support/scenario.ts';
 
 const STORE = { url: '/secrets/{{ .remoteRef.key }}', result: { jsonPath: '$.value' } };
 // A DER header: 0x82 0xff 0x80 0xc3 are not UTF-8 (`toString('utf8')` used to turn them into U+FFFD).
@@ -17,31 +16,19 @@ const ks = (template: Record<string, unknown>, name?: string) => ({
 });
 
 describe('target.template over bytes, against the real apiserver', () => {
-  let endpoint: HttpsEndpoint;
-  let s: Scenario;
-  beforeAll(async () => {
-    endpoint = await startHttpsEndpoint();
-  });
-  afterAll(async () => {
-    await endpoint.close();
-  });
-  beforeEach(async (ctx) => {
-    endpoint.reset();
-    s = await scenario(endpoint, 'tb');
-    ctx.onTestFinished(() => s.close());
-  });
+  const t = useScenario('tb');
 
   async function rawData(name: string): Promise<Record<string, Buffer>> {
-    const secret = await admin().core.readNamespacedSecret({ name, namespace: s.namespace });
+    const secret = await admin().core.readNamespacedSecret({ name, namespace: t.s.namespace });
     return Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
   }
 
   it('writes a keystore byte for byte, and b64enc and sha256sum of it as Go computes them', async () => {
     // Prepare
-    endpoint.on('GET', '/secrets/ks', { body: { value: DER.toString('base64') } });
+    t.endpoint.on('GET', '/secrets/ks', { body: { value: DER.toString('base64') } });
     const template = { data: { 'keystore.p12': '{{ .ks }}', 'keystore.b64': '{{ .ks | b64enc }}', fp: '{{ .ks | sha256sum }}' } };
     // Act
-    const summary = await s.sync(s.config(STORE, [ks(template)]));
+    const summary = await t.s.sync(t.s.config(STORE, [ks(template)]));
     // Assess: Go 1.26.8 + sprig v3.3.0 give "MIL/AIDD" and this digest for these six bytes.
     expect(summary.counts).toMatchObject({ created: 1, failed: 0 });
     const data = await rawData('es-0');
@@ -52,11 +39,11 @@ describe('target.template over bytes, against the real apiserver', () => {
 
   it('fails only the ExternalSecret whose template runs over its budget, naming the key and the limit', async () => {
     // Prepare
-    endpoint.on('GET', '/secrets/ks', { body: { value: DER.toString('base64') } });
+    t.endpoint.on('GET', '/secrets/ks', { body: { value: DER.toString('base64') } });
     const runaway = { data: { 'tls.crt': '{{ $s := .ks }}{{ range until 64 }}{{ $s = printf "%s%s" $s $s }}{{ end }}{{ $s }}' } };
     const before = process.memoryUsage().rss;
     // Act
-    const summary = await s.sync(s.config(STORE, [ks(runaway, 'runaway'), ks({ data: { copy: '{{ .ks }}' } }, 'fine')]));
+    const summary = await t.s.sync(t.s.config(STORE, [ks(runaway, 'runaway'), ks({ data: { copy: '{{ .ks }}' } }, 'fine')]));
     // Assess
     expect(summary.counts).toMatchObject({ created: 1, failed: 1 });
     expect(summary.outcomes).toContainEqual(expect.objectContaining({

@@ -1,7 +1,8 @@
 /** A namespace, an HTTPS endpoint and a restricted sync identity, ready for one cluster test. */
 import type { Config } from '../../src/config/types.ts';
 import type { ClientNodeGateway } from '../../src/kube/client-node-gateway.ts';
-import type { HttpsEndpoint } from '../../src/local/https-endpoint.ts';
+import { startHttpsEndpoint, type HttpsEndpoint } from '../../src/local/https-endpoint.ts';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { runOnce } from '../../src/app/run.ts';
 import type { Selection } from '../../src/sync/due.ts';
 import type { RunSummary } from '../../src/sync/result.ts';
@@ -62,4 +63,36 @@ export async function scenario(endpoint: HttpsEndpoint, prefix: string, rbacConf
     },
     close: () => gateway.close(),
   };
+}
+
+/**
+ * The usual hooks of a cluster test file: one HTTPS endpoint for the file, reset before each test
+ * (then `prepare` adds routes), and a fresh scenario per test, closed after it.
+ */
+export function useScenario(prefix: string, prepare?: (endpoint: HttpsEndpoint) => void): { readonly endpoint: HttpsEndpoint; readonly s: Scenario } {
+  let endpoint: HttpsEndpoint | undefined;
+  let current: Scenario | undefined;
+  beforeAll(async () => {
+    endpoint = await startHttpsEndpoint();
+  });
+  afterAll(async () => {
+    await endpoint?.close();
+  });
+  beforeEach(async (ctx) => {
+    const e = ready(endpoint, 'endpoint');
+    e.reset();
+    prepare?.(e);
+    const s = await scenario(e, prefix);
+    current = s;
+    ctx.onTestFinished(() => s.close());
+  });
+  return {
+    get endpoint() { return ready(endpoint, 'endpoint'); },
+    get s() { return ready(current, 'scenario'); },
+  };
+}
+
+function ready<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`the ${what} is made in beforeAll/beforeEach; use it inside a test`);
+  return value;
 }
