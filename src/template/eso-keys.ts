@@ -30,8 +30,9 @@ function parseJwk(json: string): Record<string, unknown> {
   let v: unknown;
   try {
     v = JSON.parse(json);
-  } catch (err) {
-    throw new Error(`failed to unmarshal JSON into key hint: ${(err as Error).message}`, { cause: err });
+  } catch {
+    // The parser's message quotes the input, which may be a private key.
+    throw new Error('failed to unmarshal JSON into key hint: invalid JSON');
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('failed to unmarshal JSON into key hint: expected a JSON object');
   const kty = (v as Record<string, unknown>).kty;
