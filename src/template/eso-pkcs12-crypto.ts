@@ -44,8 +44,20 @@ function utf8Password(bmp: Buffer): Buffer {
   return Buffer.from(s, 'utf8');
 }
 
+/**
+ * Largest KDF/MAC iteration count read from an archive. go-pkcs12 has no limit; a crafted archive
+ * must not stall a sync run (common values: 2048 OpenSSL, 10000 Java, 600000 OWASP's advice).
+ */
+export const MAX_ITERATIONS = 1_000_000;
+
+function checkIterations(n: number): number {
+  if (n > MAX_ITERATIONS) throw new Error(`pkcs12: iteration count ${n} exceeds the limit ${MAX_ITERATIONS}`);
+  return n;
+}
+
 /** RFC 7292 B.2 key derivation (`id` 1: key, 2: IV, 3: MAC key). */
 export function pkcs12Kdf(hash: string, u: number, v: number, salt: Buffer, password: Buffer, iterations: number, id: number, size: number): Buffer {
+  checkIterations(iterations);
   const fill = (b: Buffer): Buffer => {
     const n = v * Math.ceil(b.length / v);
     const out = Buffer.alloc(n);
@@ -117,7 +129,7 @@ function pbes2Decrypt(params: Der | undefined, password: Buffer, data: Buffer): 
   const aes = AES[encOid];
   if (!aes) throw notImplemented(`pbes2 algorithm ${encOid} is not supported`);
   const iv = expectTag(child(scheme ?? [], 1, 'iv'), 0x04, 'iv').content;
-  const key = pbkdf2Sync(utf8Password(password), salt.content, iterations, aes[1], prf);
+  const key = pbkdf2Sync(utf8Password(password), salt.content, checkIterations(iterations), aes[1], prf);
   return blockDecrypt(aes[0], key, iv, data, 16);
 }
 

@@ -18,6 +18,8 @@ import { filterCertChain, filterPEM } from '../../../src/template/eso-pem.ts';
 import { jwkPrivateKeyPem, rsaDecrypt } from '../../../src/template/eso-keys.ts';
 import { pkcs12certPass, pkcs12keyPass } from '../../../src/template/eso-pkcs12.ts';
 import { rc2Decrypt } from '../../../src/template/eso-rc2.ts';
+import { MAX_ITERATIONS, pkcs12Kdf } from '../../../src/template/eso-pkcs12-crypto.ts';
+import { loadConfig } from '../../../src/config/load.ts';
 import { generateTestCa, type TestCa } from '../../../src/local/test-ca.ts';
 
 interface Vectors {
@@ -263,5 +265,47 @@ describe('RC2 (legacy PKCS#12 certificates)', () => {
   ])('decrypts the RFC 2268 vector with %i effective bits, key %s', (bits, key, plain, cipher) => {
     const out = rc2Decrypt(Buffer.from(key, 'hex'), bits, Buffer.alloc(8), Buffer.from(cipher, 'hex'));
     expect(out.toString('hex')).toBe(plain);
+  });
+});
+
+describe('PKCS#12 key derivation', () => {
+  it('refuses an archive iteration count that would stall the run', () => {
+    expect(() => pkcs12Kdf('sha1', 20, 64, Buffer.alloc(8), Buffer.alloc(2), MAX_ITERATIONS + 1, 1, 24)).toThrow(
+      `pkcs12: iteration count ${MAX_ITERATIONS + 1} exceeds the limit ${MAX_ITERATIONS}`,
+    );
+  });
+});
+
+describe('configuration loading', () => {
+  it('accepts every ESO function in an ExternalSecret template (refused at load time before)', () => {
+    // Prepare: one key per function of ESO v2.9.0's tplFuncs
+    const calls = ['pkcs12key .ks', 'pkcs12keyPass "p" .ks', 'pkcs12cert .ks', 'pkcs12certPass "p" .ks', 'pemToPkcs12 .c .k',
+      'pemToPkcs12Pass .c .k "p"', 'fullPemToPkcs12 .c .k', 'fullPemToPkcs12Pass .c .k "p"', 'pemTruststoreToPKCS12 .c',
+      'pemTruststoreToPKCS12Pass .c "p"', 'filterPEM "CERTIFICATE" .c', 'filterCertChain "leaf" .c', 'certSANs .c',
+      'jwkPublicKeyPem .j', 'jwkPrivateKeyPem .j', 'rsaDecrypt "None" "SHA256" .c .k', 'toYaml .c', 'fromYaml .c'];
+    const data = calls.map((c, i) => `        k${i}: '{{ ${c} }}'`).join('\n');
+    const text = `apiVersion: external-secrets.io/v1
+kind: SecretStore
+metadata: { name: store, namespace: apps }
+spec:
+  provider:
+    webhook:
+      url: "https://example.test/{{ .remoteRef.key }}"
+---
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: { name: app, namespace: apps }
+spec:
+  secretStoreRef: { name: store }
+  data:
+    - secretKey: ks
+      remoteRef: { key: ks, decodingStrategy: Base64 }
+  target:
+    template:
+      data:
+${data}
+`;
+    // Act / Assess
+    expect(() => loadConfig([{ source: 'm.yaml', text }])).not.toThrow();
   });
 });
