@@ -309,3 +309,15 @@ ${data}
     expect(() => loadConfig([{ source: 'm.yaml', text }])).not.toThrow();
   });
 });
+
+describe('numbers from fromJson / fromYaml (a deliberate difference, README "Where we differ")', () => {
+  it.each([
+    // Go text/template prints the float64 12345678 as 1.2345678e+07 (fmt %v, shortest %g); we print the integer.
+    ['fromJson prints integers whole', '{{ (fromJson .j).n }}', '12345678'],
+    ['fromYaml prints integers whole', '{{ (fromYaml .y).n }}', '12345678'],
+    // Same as Go: encoding/json writes float64 12345678 without an exponent.
+    ['toJson agrees with Go', '{{ toJson (fromJson .j) }}', '{"n":12345678}'],
+  ])('%s', (_case, template, want) => {
+    expect(render(template, { j: '{"n":12345678}', y: 'n: 12345678' })).toBe(want);
+  });
+});
