@@ -1,0 +1,65 @@
+/**
+ * ESO's Sprig random functions (`randAlphaNum`, `randAlpha`, `randNumeric`, `randAscii`,
+ * `randBytes`, `randInt`, `shuffle`) and `abbrev`. Randomness comes from node:crypto (Sprig uses
+ * crypto/rand for the strings and bytes). A template using them renders differently on every run,
+ * so the Secret is rewritten on every sync, as with ESO.
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import { fixed, MAX_STRING, type FuncMap } from './func-spec.ts';
+import { goStringFromBytes, goStringToBytes } from './go-bytes.ts';
+
+const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const DIGITS = '0123456789';
+/** goutils `CryptoRandomAscii`: code points 32 to 126. */
+const ASCII = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
+
+/** `count` characters drawn uniformly from `alphabet`; Sprig gives "" for a negative count. */
+function randomString(alphabet: string, count: number): string {
+  if (count <= 0) return '';
+  if (count > MAX_STRING) throw new Error(`result exceeds ${MAX_STRING} characters`);
+  let out = '';
+  for (let i = 0; i < count; i++) out += alphabet.charAt(randomInt(alphabet.length));
+  return out;
+}
+
+/** Sprig's `randBytes`: base64 of `count` random bytes. */
+function randBytes(count: number): string {
+  if (count < 0) throw new Error('runtime error: makeslice: len out of range');
+  if (count > MAX_STRING) throw new Error(`result exceeds ${MAX_STRING} characters`);
+  return randomBytes(count).toString('base64');
+}
+
+/** Sprig's `randInt MIN MAX`: MIN <= n < MAX; Go's rand.Intn panics unless MAX > MIN. */
+function randInt(min: number, max: number): number {
+  if (max - min <= 0) throw new Error('invalid argument to Intn');
+  return min + randomInt(max - min);
+}
+
+/** xstrings `Shuffle`: the runes of the string in random order. */
+function shuffle(s: string): string {
+  const runes = Array.from(s);
+  for (let i = runes.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [runes[i], runes[j]] = [runes[j] ?? '', runes[i] ?? ''];
+  }
+  return runes.join('');
+}
+
+/** Sprig's `abbrev WIDTH S`: cut to WIDTH bytes with "..." at the end; widths under 4 change nothing. */
+function abbrev(width: number, s: string): string {
+  const bytes = goStringToBytes(s);
+  if (width < 4 || bytes.length <= width) return s;
+  return `${goStringFromBytes(bytes.subarray(0, width - 3))}...`;
+}
+
+/** The functions above, keyed by their template names. */
+export const ESO_SPRIG_RANDOM: FuncMap = {
+  randAlphaNum: fixed(['int'], (n: number) => randomString(LETTERS + DIGITS, n)),
+  randAlpha: fixed(['int'], (n: number) => randomString(LETTERS, n)),
+  randNumeric: fixed(['int'], (n: number) => randomString(DIGITS, n)),
+  randAscii: fixed(['int'], (n: number) => randomString(ASCII, n)),
+  randBytes: fixed(['int'], randBytes),
+  randInt: fixed(['int', 'int'], randInt),
+  shuffle: fixed(['string'], shuffle),
+  abbrev: fixed(['int', 'string'], abbrev),
+};
