@@ -1,6 +1,6 @@
 /** Reads a PKCS#12 archive as go-pkcs12 v0.7.0's `DecodeChain` does (ESO's `pkcs12key`/`pkcs12cert`). */
 import { createPrivateKey, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { child, children, expectTag, intValue, oidText, parseDer, type Der } from './eso-der.ts';
+import { child, children, expectTag, intValue, oidText, parseDer, readDer, type Der } from './eso-der.ts';
 import { bmpPassword, notImplemented, pbDecrypt, pfxMac } from './eso-pkcs12-crypto.ts';
 import { parseCertificate, type ParsedCert } from './eso-x509.ts';
 
@@ -107,8 +107,7 @@ function certFromBag(value: Der): ParsedCert {
   const [certId, data] = children(value);
   if (oidText(certId as Der) !== OID_X509_CERT) throw notImplemented('only X509 certificates are supported in cert bags');
   const der = octetContent(explicit0(data as Der));
-  const first = parseDer(der);
-  if (first.raw.length !== der.length) throw new Error('pkcs12: expected exactly one certificate in the certBag');
+  if (readDer(der).end !== der.length) throw new Error('pkcs12: expected exactly one certificate in the certBag');
   return parseCertificate(der);
 }
 

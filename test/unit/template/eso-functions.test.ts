@@ -166,6 +166,23 @@ describe('filterPEM', () => {
     expect(render('{{ filterPEM .t .in }}', { t: type, in: input })).toBe(want);
   });
 
+  // Go 1.26 + ESO v2.9.0's pem.go run by a throwaway Go program on the same templates (outputs verbatim).
+  it.each([
+    ["{{ filterPEM \"CERTIFICATE\" \"junk\\n-----BEGIN CERTIFICATE-----\\nAAAA\\n-----END CERTIFICATE-----\\nmid junk\\n-----BEGIN X-----\\nAA==\\n-----END X-----\\n-----BEGIN CERTIFICATE-----\\nAQID\\n-----END CERTIFICATE-----\\ntrailing\" }}", {"out": "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nAQID\n-----END CERTIFICATE-----\n"}],
+    ["{{ filterPEM \"X\" \"-----BEGIN X-----\\n-----END X-----\\n\" }}|{{ filterPEM \"X\" \"-----BEGIN X-----\\n-----BEGIN X-----\\nAA==\\n-----END X-----\\n\" }}", {"out": "-----BEGIN X-----\n-----END X-----\n|-----BEGIN X-----\nAA==\n-----END X-----\n"}],
+    ["{{ filterPEM \"X\" \"-----BEGIN X-----\\nA: b\\n\\nAA==\\n-----END X-----\\n\" }}", {"out": "-----BEGIN X-----\nA: b\n\nAA==\n-----END X-----\n"}],
+    ["{{ filterPEM \"Y\" \"-----BEGIN X-----\\nAA==\\n-----END X-----\\n\" }}", {"out": ""}],
+    ["{{ filterPEM \"X\" \"-----BEGIN X-----\\nA!==\\n-----END X-----\\n\" }}", {"error": "error filtering pem: found junk"}],
+  ] as [string, { out?: string; error?: string }][])('Go edge case %#', (template, want) => {
+    let got: { out?: string; error?: string };
+    try {
+      got = { out: render(template, {}) };
+    } catch (err) {
+      got = { error: (err as Error).message.split('error calling filterPEM: ')[1] ?? '' };
+    }
+    expect(got).toEqual(want);
+  });
+
   it('fails on input with no PEM block at all', () => {
     expect(() => filterPEM('CERTIFICATE', 'just text')).toThrow('error filtering pem: found junk');
   });
