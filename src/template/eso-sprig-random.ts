@@ -1,6 +1,6 @@
 /**
  * ESO's Sprig random functions (`randAlphaNum`, `randAlpha`, `randNumeric`, `randAscii`,
- * `randBytes`, `randInt`, `shuffle`) and `abbrev`. Randomness comes from node:crypto (Sprig uses
+ * `randBytes`, `randInt`, `shuffle`), `abbrev`, `wrap` and `wrapWith`. Randomness comes from node:crypto (Sprig uses
  * crypto/rand for the strings and bytes). A template using them renders differently on every run,
  * so the Secret is rewritten on every sync, as with ESO.
  */
@@ -52,6 +52,43 @@ function abbrev(width: number, s: string): string {
   return `${goStringFromBytes(bytes.subarray(0, width - 3))}...`;
 }
 
+/** goutils `WrapCustom` (byte-based, as in Go): breaks lines at spaces before `width` bytes. */
+function wrapCustom(s: string, width: number, newLine: string, wrapLongWords: boolean): string {
+  if (s === '') return '';
+  const str = goStringToBytes(s);
+  const nl = goStringToBytes(newLine === '' ? '\n' : newLine);
+  const w = Math.max(width, 1);
+  const out: Buffer[] = [];
+  let offset = 0;
+  while (str.length - offset > w) {
+    if (str[offset] === 0x20) {
+      offset++;
+      continue;
+    }
+    const space = str.subarray(offset, w + offset + 1).lastIndexOf(0x20);
+    if (space >= 0) {
+      out.push(str.subarray(offset, offset + space), nl);
+      offset += space + 1;
+    } else if (wrapLongWords) {
+      out.push(str.subarray(offset, offset + w), nl);
+      offset += w;
+    } else {
+      const next = str.indexOf(0x20, offset + w);
+      if (next < 0) {
+        out.push(str.subarray(offset));
+        offset = str.length;
+      } else {
+        out.push(str.subarray(offset, next), nl);
+        offset = next + 1;
+      }
+    }
+  }
+  out.push(str.subarray(offset));
+  const result = Buffer.concat(out);
+  if (result.length > MAX_STRING) throw new Error(`result exceeds ${MAX_STRING} characters`);
+  return goStringFromBytes(result);
+}
+
 /** The functions above, keyed by their template names. */
 export const ESO_SPRIG_RANDOM: FuncMap = {
   randAlphaNum: fixed(['int'], (n: number) => randomString(LETTERS + DIGITS, n)),
@@ -62,4 +99,6 @@ export const ESO_SPRIG_RANDOM: FuncMap = {
   randInt: fixed(['int', 'int'], randInt),
   shuffle: fixed(['string'], shuffle),
   abbrev: fixed(['int', 'string'], abbrev),
+  wrap: fixed(['int', 'string'], (width: number, s: string) => wrapCustom(s, width, '', false)),
+  wrapWith: fixed(['int', 'string', 'string'], (width: number, sep: string, s: string) => wrapCustom(s, width, sep, true)),
 };

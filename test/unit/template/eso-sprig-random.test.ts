@@ -43,4 +43,8 @@ describe('random strings and bytes', () => {
   ])('%s fails as Go does', (template, want) => {
     expect(() => render(template)).toThrow(want);
   });
+
+  it('wrap and wrapWith break lines like goutils (Go output verbatim)', () => {
+    expect(render("{{ wrap 10 \"the quick brown fox jumps over the lazy dog\" }}|{{ wrapWith 5 \"<br>\" \"supercalifragilistic is long\" }}|{{ wrap 5 \"supercalifragilistic is long\" }}|{{ wrap 0 \"a b\" }}|{{ wrap 3 \"  ab   cd  \" }}|{{ wrap 4 \"h\u00e9llo w\u00f6rld\" }}|{{ wrap 80 \"\" }}")).toBe("the quick\nbrown fox\njumps over\nthe lazy\ndog|super<br>calif<br>ragil<br>istic<br>is<br>long|supercalifragilistic\nis\nlong|a\nb|ab \ncd \n|h\u00e9llo\nw\u00f6rld|");
+  });
 });
