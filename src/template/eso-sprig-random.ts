@@ -1,6 +1,6 @@
 /**
  * ESO's Sprig random functions (`randAlphaNum`, `randAlpha`, `randNumeric`, `randAscii`,
- * `randBytes`, `randInt`, `shuffle`), `abbrev`, `wrap` and `wrapWith`. Randomness comes from node:crypto (Sprig uses
+ * `randBytes`, `randInt`, `shuffle`), `abbrev`, `abbrevboth`, `wrap` and `wrapWith`. Randomness comes from node:crypto (Sprig uses
  * crypto/rand for the strings and bytes). A template using them renders differently on every run,
  * so the Secret is rewritten on every sync, as with ESO.
  */
@@ -52,6 +52,26 @@ function abbrev(width: number, s: string): string {
   return `${goStringFromBytes(bytes.subarray(0, width - 3))}...`;
 }
 
+/** goutils `AbbreviateFull` (byte-based); its errors become "" as in Sprig. */
+function abbreviateFull(bytes: Buffer, offsetIn: number, maxWidth: number): Buffer {
+  if (bytes.length === 0) return bytes;
+  if (maxWidth < 4) return Buffer.alloc(0);
+  if (bytes.length <= maxWidth) return bytes;
+  const marker = Buffer.from('...');
+  let offset = Math.min(offsetIn, bytes.length);
+  if (bytes.length - offset < maxWidth - 3) offset = bytes.length - (maxWidth - 3);
+  if (offset <= 4) return Buffer.concat([bytes.subarray(0, maxWidth - 3), marker]);
+  if (maxWidth < 7) return Buffer.alloc(0);
+  if (offset + maxWidth - 3 < bytes.length) return Buffer.concat([marker, abbreviateFull(bytes.subarray(offset), 0, maxWidth - 3)]);
+  return Buffer.concat([marker, bytes.subarray(bytes.length - (maxWidth - 3))]);
+}
+
+/** Sprig's `abbrevboth LEFT RIGHT S`: abbreviated on both sides. */
+function abbrevboth(left: number, right: number, s: string): string {
+  if (right < 4 || (left > 0 && right < 7)) return s;
+  return goStringFromBytes(abbreviateFull(goStringToBytes(s), left, right));
+}
+
 /** goutils `WrapCustom` (byte-based, as in Go): breaks lines at spaces before `width` bytes. */
 function wrapCustom(s: string, width: number, newLine: string, wrapLongWords: boolean): string {
   if (s === '') return '';
@@ -99,6 +119,7 @@ export const ESO_SPRIG_RANDOM: FuncMap = {
   randInt: fixed(['int', 'int'], randInt),
   shuffle: fixed(['string'], shuffle),
   abbrev: fixed(['int', 'string'], abbrev),
+  abbrevboth: fixed(['int', 'int', 'string'], abbrevboth),
   wrap: fixed(['int', 'string'], (width: number, s: string) => wrapCustom(s, width, '', false)),
   wrapWith: fixed(['int', 'string', 'string'], (width: number, sep: string, s: string) => wrapCustom(s, width, sep, true)),
 };

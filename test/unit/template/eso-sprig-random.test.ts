@@ -47,4 +47,8 @@ describe('random strings and bytes', () => {
   it('wrap and wrapWith break lines like goutils (Go output verbatim)', () => {
     expect(render("{{ wrap 10 \"the quick brown fox jumps over the lazy dog\" }}|{{ wrapWith 5 \"<br>\" \"supercalifragilistic is long\" }}|{{ wrap 5 \"supercalifragilistic is long\" }}|{{ wrap 0 \"a b\" }}|{{ wrap 3 \"  ab   cd  \" }}|{{ wrap 4 \"h\u00e9llo w\u00f6rld\" }}|{{ wrap 80 \"\" }}")).toBe("the quick\nbrown fox\njumps over\nthe lazy\ndog|super<br>calif<br>ragil<br>istic<br>is<br>long|supercalifragilistic\nis\nlong|a\nb|ab \ncd \n|h\u00e9llo\nw\u00f6rld|");
   });
+
+  it('abbrevboth abbreviates on both sides like goutils (Go output verbatim)', () => {
+    expect(render("{{ abbrevboth 5 10 \"1234 5678 9123 4567\" }}|{{ abbrevboth 0 4 \"abcdefg\" }}|{{ abbrevboth 3 6 \"abcdefghij\" }}|{{ abbrevboth 10 7 \"abcdefghijklmno\" }}|{{ abbrevboth 20 8 \"abcdefghijklmno\" }}|{{ abbrevboth 0 5 \"\" }}|{{ abbrevboth -3 10 \"abcdefghijklmnop\" }}|{{ abbrevboth 6 8 \"abcdefghijklmnopqrstuvwxyz\" }}")).toBe("...5678...|a...|abcdefghij|...k...|...klmno||abcdefg...|...gh...");
+  });
 });
