@@ -4,6 +4,10 @@
  */
 import { BUILTINS } from './builtins.ts';
 import { TemplateBudgetError } from './budget.ts';
+import { ESO_FUNCS } from './eso-functions.ts';
+import { ESO_SPRIG_MORE } from './eso-sprig-more.ts';
+import { ESO_SPRIG_CRYPTO } from './eso-sprig-crypto.ts';
+import { ESO_SPRIG_RANDOM } from './eso-sprig-random.ts';
 import { TemplateError } from './errors.ts';
 import { execute } from './exec.ts';
 import { variadic, type FuncMap, type FuncSpec, type TemplateFunc } from './func-spec.ts';
@@ -56,7 +60,7 @@ export interface CompiledTemplate {
   readonly references: ReadonlySet<string>;
 }
 
-const STANDARD: FuncMap = { ...SPRIG_STRINGS, ...SPRIG_COLLECTIONS, ...SPRIG_ENCODING, ...SPRIG_MATH, ...BUILTINS };
+const STANDARD: FuncMap = { ...SPRIG_STRINGS, ...SPRIG_COLLECTIONS, ...SPRIG_ENCODING, ...SPRIG_MATH, ...ESO_SPRIG_MORE, ...ESO_SPRIG_CRYPTO, ...ESO_SPRIG_RANDOM, ...ESO_FUNCS, ...BUILTINS };
 const SHORT_CIRCUIT: ReadonlySet<FuncSpec> = new Set([BUILTINS.and, BUILTINS.or].filter((f) => f !== undefined));
 
 function funcMap(extra: Record<string, TemplateFunc> | undefined): FuncMap {
