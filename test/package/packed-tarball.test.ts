@@ -96,6 +96,25 @@ describe('the npm package, from the packed tarball', () => {
     expect(endpoint.requests).toHaveLength(1);
   });
 
+  // Node 22 from the registry's per-platform package (published for Linux; macOS lacks 22.x builds for every cpu).
+  it.skipIf(process.platform !== 'linux')('the installed compiled CLI also runs on Node 22 (validate and plan)', async () => {
+    // Prepare
+    const pkg = `node-linux-${process.arch}`;
+    const install = await sh('npm', ['install', '--prefix', join(work, 'node22'), '--no-save', `${pkg}@22`], work);
+    expect(install.code, install.stderr).toBe(0);
+    const node22 = join(work, 'node22', 'node_modules', pkg, 'bin', 'node');
+    const main = join(work, 'prefix', 'lib', 'node_modules', 'webhook-secret-sync', 'dist', 'src', 'cli', 'main.js');
+    // Act
+    const version = await sh(node22, ['--version'], work);
+    const validate = await sh(node22, [main, 'validate', '-f', SEED], work);
+    const plan = await sh(node22, [main, 'plan', '-f', SEED], work);
+    // Assess
+    expect(version.stdout).toMatch(/^v22\./u);
+    expect([validate.code, validate.stderr]).toEqual([0, '']);
+    expect([plan.code, plan.stderr]).toEqual([0, '']);
+    expect(plan.stdout).toContain('ESO would send 2');
+  });
+
   it('a CDK app of its own imports the construct by package name and synthesizes the prebuilt function', async () => {
     // Prepare: what `cdk init app --language typescript` makes, with tsx, depending on the tarball.
     const app = join(work, 'app');
