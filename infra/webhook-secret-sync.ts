@@ -22,7 +22,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CLUSTER_AUTH, ENV, METRICS } from '../functions/sync/contract.ts';
 import type { CadencePlan } from './cadence-plan.ts';
-import { LOCK_FILE, PROJECT_ROOT, SYNC_FUNCTION_BUNDLING, SYNC_FUNCTION_ENTRY } from './bundling.ts';
+import { LOCK_FILE, PREBUILT_SYNC_FUNCTION_DIR, PROJECT_ROOT, SYNC_FUNCTION_BUNDLING, SYNC_FUNCTION_ENTRY, hasPrebuiltSyncFunction } from './bundling.ts';
 import { formatPruneLimit, parsePruneLimit } from '../src/sync/prune-limit.ts';
 import { alarmWindow } from './alarm-window.ts';
 import { forceRefreshPatterns } from './force-refresh-pattern.ts';
@@ -93,7 +93,7 @@ const SERVICE = 'webhook-secret-sync';
  * ```
  */
 export class WebhookSecretSync extends Construct {
-  readonly functions: ReadonlyMap<string, NodejsFunction>;
+  readonly functions: ReadonlyMap<string, lambda.Function>;
   readonly role: iam.Role;
   readonly eventBus: events.IEventBus;
   readonly deadLetterQueue: sqs.Queue;
@@ -115,7 +115,7 @@ export class WebhookSecretSync extends Construct {
     const environment = this.#clusterEnvironment(props.cluster);
     this.securityGroup = this.#vpcAccess(props.vpc);
 
-    const functions = new Map<string, NodejsFunction>();
+    const functions = new Map<string, lambda.Function>();
     for (const plan of props.cadences) functions.set(plan.cadence, this.#cadenceFunction(plan, props, environment));
     this.functions = functions;
     this.#forceRefreshRules(props.cadences);
@@ -185,20 +185,15 @@ export class WebhookSecretSync extends Construct {
     return sg;
   }
 
-  #cadenceFunction(plan: CadencePlan, props: WebhookSecretSyncProps, clusterEnv: Record<string, string>): NodejsFunction {
+  #cadenceFunction(plan: CadencePlan, props: WebhookSecretSyncProps, clusterEnv: Record<string, string>): lambda.Function {
     const id = `Cadence${plan.cadence}`;
     const logGroup = new logs.LogGroup(this, `${id}Logs`, {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     logGroup.grantWrite(this.role);
-    const fn = new NodejsFunction(this, `${id}Function`, {
+    const settings = {
       description: `webhook-secret-sync: ExternalSecrets with refreshInterval ${plan.cadence}, and forced refreshes`,
-      entry: SYNC_FUNCTION_ENTRY,
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: LOCK_FILE,
-      bundling: SYNC_FUNCTION_BUNDLING,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
@@ -227,7 +222,13 @@ export class WebhookSecretSync extends Construct {
       ...(props.vpc && this.securityGroup
         ? { vpc: props.vpc.vpc, vpcSubnets: props.vpc.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, securityGroups: [this.securityGroup] }
         : {}),
-    });
+    } satisfies Omit<lambda.FunctionProps, 'code' | 'handler'>;
+    // From the npm package: the bundle built at pack time. From a clone: esbuild bundles the source.
+    const fn = hasPrebuiltSyncFunction()
+      ? new lambda.Function(this, `${id}Function`, { ...settings, code: lambda.Code.fromAsset(PREBUILT_SYNC_FUNCTION_DIR), handler: 'index.handler' })
+      : new NodejsFunction(this, `${id}Function`, {
+        ...settings, entry: SYNC_FUNCTION_ENTRY, handler: 'handler', projectRoot: PROJECT_ROOT, depsLockFilePath: LOCK_FILE, bundling: SYNC_FUNCTION_BUNDLING,
+      });
     new scheduler.Schedule(this, `${id}Schedule`, {
       description: `webhook-secret-sync: refreshInterval ${plan.cadence}`,
       schedule: scheduler.ScheduleExpression.rate(Duration.minutes(plan.refreshMs / 60_000)),
@@ -249,7 +250,7 @@ export class WebhookSecretSync extends Construct {
     return fn;
   }
 
-  #alarms(id: string, plan: CadencePlan, fn: NodejsFunction, action: cloudwatch.IAlarmAction | undefined): void {
+  #alarms(id: string, plan: CadencePlan, fn: lambda.Function, action: cloudwatch.IAlarmAction | undefined): void {
     const actions = action ? [action] : [];
     new cloudwatch.Alarm(this, `${id}RunFailed`, {
       alarmDescription: `webhook-secret-sync ${plan.cadence}: a run failed as a whole (cluster, config or endpoint unreachable)`,

@@ -9,6 +9,7 @@ STAGING_VERSION="v0.${KUBE_VERSION#v1.}"
 MINOR="$(echo "$KUBE_VERSION" | cut -d. -f2)"
 CACHE_ROOT="${WSS_KUBE_BIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/webhook-secret-sync/kube-bin}"
 OUT="$CACHE_ROOT/$KUBE_VERSION"
+export GOOS="$(go env GOHOSTOS 2>/dev/null)" GOARCH="$(go env GOHOSTARCH 2>/dev/null)" # the host's binaries, even when GOOS/GOARCH are set for a cross build
 step() { printf '[kube-bin %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 if [ -x "$OUT/kube-apiserver" ] && [ -x "$OUT/etcd" ]; then

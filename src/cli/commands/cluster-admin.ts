@@ -1,7 +1,7 @@
 /** Commands around the cluster: `config push`, `status`, `rbac`. */
-import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
+import { configMapContent, configMapManifest } from '../../app/config-map-manifest.ts';
 import { NAMESPACES_ANNOTATION, loadFromConfigMap, loadFromFiles, parseConfigMapRef, sourceOf } from '../../app/config-source.ts';
 import { openGateway } from '../../app/kube.ts';
 import { readManifestPaths } from '../../config/documents.ts';
@@ -24,8 +24,12 @@ export function registerClusterAdminCommands(program: Command, io: Io, setExit: 
     .option('--configmap <ns/name>', 'target ConfigMap', 'webhook-secret-sync/webhook-secret-sync')
     .option('-n, --namespace <namespace>', 'namespace of documents that name none', 'default')
     .option('--allow-empty', 'push a set with no ExternalSecret (the next runs prune this config\'s Owner Secrets, within the prune limit)')
+    .option('--dry-run <mode>', 'client: print the ConfigMap that would be applied (namespaces record: this set\'s only); contacts no cluster')
+    .option('-o, --output <format>', 'with --dry-run=client: yaml or json', 'yaml')
     .option('--kubeconfig <file>').option('--context <name>')
-    .action(async (opts: { filename: string[]; configmap: string; namespace: string; allowEmpty?: boolean } & KubeOpts) => {
+    .action(async (opts: { filename: string[]; configmap: string; namespace: string; allowEmpty?: boolean; dryRun?: string; output: string } & KubeOpts) => {
+      if (opts.dryRun !== undefined && opts.dryRun !== 'client') throw new UsageError(`--dry-run=${opts.dryRun}: only "client" is supported`);
+      if (opts.output !== 'yaml' && opts.output !== 'json') throw new UsageError(`-o ${opts.output}: expected yaml or json`);
       const sources = await readManifestPaths(opts.filename);
       const parsed = loadConfig(sources, { defaultNamespace: opts.namespace }); // refuse to push an invalid config
       const ref = parseConfigMapRef(opts.configmap);
@@ -33,20 +37,20 @@ export function registerClusterAdminCommands(program: Command, io: Io, setExit: 
         throw new ConfigError(`config push -f ${opts.filename.join(' ')}: no ExternalSecret found (${String(sources.length)} file(s) read); `
           + `pushing it would make the next runs delete the Owner Secrets of ${sourceOf(ref)}. Pass --allow-empty if that is intended`);
       }
-      const data: Record<string, string> = {};
-      for (const s of sources) {
-        let key = basename(s.source).replace(/[^-._a-zA-Z0-9]/gu, '_');
-        for (let i = 2; key in data; i++) key = `${String(i)}-${basename(s.source)}`;
-        data[key] = s.text;
+      const current = new Set(parsed.externalSecrets.map((e) => e.namespace));
+      if (opts.dryRun === 'client') {
+        // No cluster: the record holds this set's namespaces (a push would keep emptied ones still holding Owner Secrets).
+        const manifest = configMapManifest(ref, configMapContent(sources, current));
+        io.out(opts.output === 'json' ? `${JSON.stringify(manifest, null, 2)}\n` : stringify(manifest));
+        setExit(EXIT.ok);
+        return;
       }
       const gateway = await openGateway(opts);
       try {
         const previous = await gateway.readConfigMapWithMeta(ref.namespace, ref.name);
-        const current = new Set(parsed.externalSecrets.map((e) => e.namespace));
         const recorded = (previous?.annotations[NAMESPACES_ANNOTATION] ?? '').split(',').filter(Boolean);
         const kept = await stillHolding(gateway, sourceOf(ref), recorded.filter((ns) => !current.has(ns)));
-        const namespaces = new Set([...kept, ...current]);
-        await gateway.applyConfigMap(ref.namespace, ref.name, { data, annotations: { [NAMESPACES_ANNOTATION]: [...namespaces].sort().join(',') } });
+        await gateway.applyConfigMap(ref.namespace, ref.name, configMapContent(sources, [...kept, ...current]));
         io.out(`configmap/${ref.name} ${previous ? 'configured' : 'created'} in ${ref.namespace}: ${String(parsed.stores.length)} store(s), ${String(parsed.externalSecrets.length)} ExternalSecret(s)\n`);
       } finally {
         await gateway.close();
