@@ -197,10 +197,10 @@ describe('cluster sync', () => {
     const config = s.config(STORE, [one()]);
     await s.sync(config);
     await admin().core.patchNamespacedSecret({ namespace: s.namespace, name: 'es-0', body: [{ op: 'add', path: '/data/extra', value: Buffer.from('cnry-intruder').toString('base64') }] });
-    const repaired = await s.sync(config, { cadence: '15m' });
+    const repaired = await s.sync(config, { cadence: '15m', scheduledCadences: ['15m', '1h'] });
     expect(repaired.outcomes[0]).toMatchObject({ result: 'updated' });
     expect((await s.secret('es-0'))?.data).toEqual({ password: 'cnry-pw1' });
-    const quiet = await s.sync(config, { cadence: '15m' });
+    const quiet = await s.sync(config, { cadence: '15m', scheduledCadences: ['15m', '1h'] });
     expect(quiet.outcomes[0]).toMatchObject({ result: 'skipped', reason: 'NotDue' });
   });
 
