@@ -115,7 +115,7 @@ export async function syncCluster(o: ClusterSyncOptions): Promise<RunSummary> {
 /**
  * The current state of every due target we do not manage yet: one metadata-only LIST per namespace
  * (instead of a GET per target) tells "missing" from "someone else's Secret"; a full GET only for
- * Merge targets that exist, whose data we must merge with.
+ * existing targets being merged into or adopted (Merge, CreateOrMerge, Orphan), whose data we need.
  */
 function resolveTargets(gateway: KubeGateway, managed: ReadonlyMap<string, ExistingSecret>) {
   const key = (es: ExternalSecretDef): string => `${es.namespace}/${es.targetName}`;
@@ -136,8 +136,10 @@ function resolveTargets(gateway: KubeGateway, managed: ReadonlyMap<string, Exist
       const names = await metadataOf(es.namespace);
       const meta = names ? names.get(es.targetName) : await gateway.getSecret(es.namespace, es.targetName);
       if (!meta) return undefined;
-      const merging = es.spec.target.creationPolicy === 'Merge' || es.spec.target.creationPolicy === 'CreateOrMerge';
-      return merging && names ? ((await gateway.getSecret(es.namespace, es.targetName)) ?? meta) : meta;
+      // Merge/CreateOrMerge merge with the data; Orphan adopts it and must drop the keys it does not
+      // write in this same run. Owner never writes a Secret it did not create, None writes nothing.
+      const writesInto = ['Merge', 'CreateOrMerge', 'Orphan'].includes(es.spec.target.creationPolicy);
+      return writesInto && names ? ((await gateway.getSecret(es.namespace, es.targetName)) ?? meta) : meta;
     },
   };
 }
