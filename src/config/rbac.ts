@@ -1,9 +1,10 @@
 /**
  * The least privilege a sync identity needs for a given config: get and patch the ConfigMap (its
- * namespace record, see src/sync/namespace-record.ts); list/get/create/
+ * namespace record, see src/sync/namespace-record.ts) and its `-state` ConfigMap (src/sync/checked.ts); list/get/create/
  * patch/delete Secrets and create Events in each target namespace; get the labelled auth Secrets and
  * CA ConfigMaps elsewhere by name. Nothing cluster-wide.
  */
+import { STATE_SUFFIX } from '../sync/checked.ts';
 import type { Config, ConfigMapRef } from './types.ts';
 
 export interface RbacSubject {
@@ -37,8 +38,9 @@ export function rbacFor(config: Config, options: { configMap?: ConfigMapRef; sub
     add(ns, { apiGroups: [''], resources: ['events'], verbs: ['create'] });
   }
   if (options.configMap) {
-    // patch: a run removes a namespace from the ConfigMap's clean-up record once it holds no Owner Secret.
-    add(options.configMap.namespace, { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'patch'], resourceNames: [options.configMap.name] });
+    // patch: a run removes a namespace from the ConfigMap's clean-up record once it holds no Owner
+    // Secret, and records "last checked" in the state ConfigMap beside it (created by a server-side apply, a patch).
+    add(options.configMap.namespace, { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'patch'], resourceNames: [options.configMap.name, `${options.configMap.name}${STATE_SUFFIX}`] });
   }
   for (const store of config.stores) {
     const users = config.externalSecrets.filter((es) =>

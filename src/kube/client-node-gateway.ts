@@ -189,6 +189,25 @@ export class ClientNodeGateway implements KubeGateway {
       ));
   }
 
+  async patchConfigMapData(namespace: string, name: string, data: Readonly<Record<string, string | null>>): Promise<void> {
+    try {
+      await call(`patch ConfigMap ${namespace}/${name}`, () =>
+        this.#core.patchNamespacedConfigMap(
+          { namespace, name, fieldManager: STATUS_FIELD_MANAGER, body: { data } },
+          this.#withHeader('Content-Type', PatchStrategy.MergePatch),
+        ));
+    } catch (e) {
+      if (!(e instanceof KubeApiError && e.code === 404)) throw e;
+      // Server-side apply creates it (the patch verb, so RBAC can name it in resourceNames).
+      const fresh = Object.fromEntries(Object.entries(data).filter((kv): kv is [string, string] => kv[1] !== null));
+      await call(`apply ConfigMap ${namespace}/${name}`, () =>
+        this.#core.patchNamespacedConfigMap(
+          { namespace, name, fieldManager: STATUS_FIELD_MANAGER, body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: fresh } },
+          this.#withHeader('Content-Type', PatchStrategy.ServerSideApply),
+        ));
+    }
+  }
+
   async replaceConfigMapAnnotation(namespace: string, name: string, key: string, expected: string, value: string): Promise<void> {
     const path = `/metadata/annotations/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
     await call(`annotate ConfigMap ${namespace}/${name}`, () =>

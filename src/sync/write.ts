@@ -36,7 +36,11 @@ async function applyDesired(es: ExternalSecretDef, desired: DesiredSecret, exist
   const refusal = writeRefusal(es, existing, ctx.own);
   if (refusal !== undefined) return recordFailure(es, undefined, refusal, ctx);
   if (!existing && policy === 'Merge') {
-    return outcome(es, 'skipped', REASONS.secretMissing, 'secret will not be created due to CreationPolicy=Merge');
+    // An error, as ESO's patchSecret reported it (errPolicyMergeNotFound) before v0.11; the run records
+    // the check, so it is tried again after refreshInterval, as ESO requeues it.
+    const message = `target Secret ${es.namespace}/${es.targetName} does not exist: secret will not be created due to CreationPolicy=Merge`;
+    await event(ctx, es, 'Warning', REASONS.secretMissing, message).catch(() => undefined);
+    return outcome(es, 'failed', REASONS.secretMissing, message);
   }
   const merging = policy === 'Merge' || policy === 'CreateOrMerge';
   if (existing && upToDate(existing, desired, merging, es.spec.target.template?.type !== undefined)) {

@@ -146,13 +146,14 @@ describe('cluster sync', () => {
     expect((await s.secret('es-0'))?.data).toEqual({ password: 'cnry-theirs' });
   });
 
+  // Since issue #11 a Merge whose target is missing is a failure (reason SecretMissing), no longer a skip.
   it('Merge writes its keys into an existing Secret and keeps the others; it does not create a missing one', async () => {
     await admin().core.createNamespacedSecret({ namespace: s.namespace, body: { metadata: { name: 'shared' }, stringData: { other: 'cnry-keep' } } });
     endpoint.on('GET', '/secrets/db', { body: { value: 'cnry-merged' } });
     const summary = await s.sync(s.config(STORE, [one({ target: { name: 'shared', creationPolicy: 'Merge' } }), one({ target: { name: 'absent', creationPolicy: 'Merge' } })]));
     expect((await s.secret('shared'))?.data).toEqual({ other: 'cnry-keep', password: 'cnry-merged' });
     expect(await s.secret('absent')).toBeUndefined();
-    expect(summary.outcomes).toContainEqual(expect.objectContaining({ target: `${s.namespace}/absent`, result: 'skipped', reason: 'SecretMissing' }));
+    expect(summary.outcomes).toContainEqual(expect.objectContaining({ target: `${s.namespace}/absent`, result: 'failed', reason: 'SecretMissing' }));
   });
 
   it.each([

@@ -9,6 +9,7 @@ import { loadConfig } from '../../config/load.ts';
 import { rbacFor, type RbacSubject } from '../../config/rbac.ts';
 import type { KubeGateway } from '../../kube/gateway.ts';
 import { ConfigError, UsageError } from '../../model/errors.ts';
+import { ensureStateObject } from '../../sync/checked.ts';
 import { isOwnerSecretOf } from '../../sync/prune.ts';
 import { statusRows } from '../../sync/status.ts';
 import { EXIT, type Io } from '../context.ts';
@@ -47,6 +48,8 @@ export function registerClusterAdminCommands(program: Command, io: Io, setExit: 
         const kept = await stillHolding(gateway, sourceOf(ref), recorded.filter((ns) => !current.has(ns)));
         const namespaces = new Set([...kept, ...current]);
         await gateway.applyConfigMap(ref.namespace, ref.name, { data, annotations: { [NAMESPACES_ANNOTATION]: [...namespaces].sort().join(',') } });
+        // The runs' "last checked" record: they may only get and patch it, so it is created here.
+        await ensureStateObject(gateway, ref);
         io.out(`configmap/${ref.name} ${previous ? 'configured' : 'created'} in ${ref.namespace}: ${String(parsed.stores.length)} store(s), ${String(parsed.externalSecrets.length)} ExternalSecret(s)\n`);
       } finally {
         await gateway.close();
