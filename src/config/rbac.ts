@@ -1,7 +1,7 @@
 /**
  * The least privilege a sync identity needs for a given config: get and patch the ConfigMap (its
  * namespace record, see src/sync/namespace-record.ts) and its `-state` ConfigMap (src/sync/checked.ts); list/get/create/
- * patch/delete Secrets and create Events in each target namespace; get the labelled auth Secrets and
+ * patch/delete Secrets and create, get, patch Events in each target namespace; get the labelled auth Secrets and
  * CA ConfigMaps elsewhere by name. Nothing cluster-wide.
  */
 import { STATE_SUFFIX } from '../sync/checked.ts';
@@ -35,7 +35,8 @@ export function rbacFor(config: Config, options: { configMap?: ConfigMapRef; sub
   const targets = new Set(config.externalSecrets.map((es) => es.namespace));
   for (const ns of targets) {
     add(ns, { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'create', 'patch', 'delete'] });
-    add(ns, { apiGroups: [''], resources: ['events'], verbs: ['create'] });
+    // get, patch: a repeated Event is counted on the existing object (client-go's aggregation).
+    add(ns, { apiGroups: [''], resources: ['events'], verbs: ['create', 'get', 'patch'] });
   }
   if (options.configMap) {
     // patch: a run removes a namespace from the ConfigMap's clean-up record once it holds no Owner

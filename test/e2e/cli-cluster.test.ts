@@ -49,7 +49,7 @@ describe('CLI against the cluster', () => {
     expect(docs.find((d) => d.kind === 'Role' && d.metadata.namespace === cmNamespace)?.rules).toEqual([{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'patch'], resourceNames: ['webhook-secret-sync', 'webhook-secret-sync-state'] }]);
     expect(docs.find((d) => d.kind === 'Role' && d.metadata.namespace === 'default')?.rules).toEqual([
       { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'create', 'patch', 'delete'] },
-      { apiGroups: [''], resources: ['events'], verbs: ['create'] },
+      { apiGroups: [''], resources: ['events'], verbs: ['create', 'get', 'patch'] },
     ]);
   });
 
