@@ -6,7 +6,7 @@ import { NAMESPACES_ANNOTATION, loadFromConfigMap, loadFromFiles, parseConfigMap
 import { openGateway } from '../../app/kube.ts';
 import { readManifestPaths } from '../../config/documents.ts';
 import { loadConfig } from '../../config/load.ts';
-import { rbacFor, type RbacSubject } from '../../config/rbac.ts';
+import { LEGACY_RBAC_NAME, rbacFor, rbacName, type RbacSubject } from '../../config/rbac.ts';
 import type { KubeGateway } from '../../kube/gateway.ts';
 import { ConfigError, UsageError } from '../../model/errors.ts';
 import { ensureStateObject } from '../../sync/checked.ts';
@@ -86,7 +86,8 @@ export function registerClusterAdminCommands(program: Command, io: Io, setExit: 
     .option('--group <name>', 'bind to this group (EKS access entry kubernetesGroups)')
     .option('--user <name>', 'bind to this user')
     .option('--service-account <ns/name>', 'bind to this ServiceAccount')
-    .action(async (opts: { filename: string[]; configmap: string | false; namespace: string; group?: string; user?: string; serviceAccount?: string }) => {
+    .option('--name <name>', `name of the Roles and RoleBindings (default: derived from the subject and the ConfigMap; ${LEGACY_RBAC_NAME} is the name earlier versions printed)`)
+    .action(async (opts: { filename: string[]; configmap: string | false; namespace: string; group?: string; user?: string; serviceAccount?: string; name?: string }) => {
       const given = [opts.group, opts.user, opts.serviceAccount].filter(Boolean).length;
       if (given > 1) throw new UsageError('give one of --group, --user or --service-account');
       let subject: RbacSubject = { kind: 'Group', name: opts.group ?? 'webhook-secret-sync' };
@@ -97,7 +98,12 @@ export function registerClusterAdminCommands(program: Command, io: Io, setExit: 
         subject = { kind: 'ServiceAccount', name, namespace: ns };
       }
       const { config } = await loadFromFiles(opts.filename, opts.namespace);
-      const docs = rbacFor(config, { subject, ...(opts.configmap === false ? {} : { configMap: parseConfigMapRef(opts.configmap) }) });
+      if (opts.name !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/u.test(opts.name)) throw new UsageError(`--name: invalid name ${JSON.stringify(opts.name)}: expected lowercase letters, digits, '-' and '.' (a Kubernetes object name)`);
+      const configMap = opts.configmap === false ? undefined : parseConfigMapRef(opts.configmap);
+      const docs = rbacFor(config, { subject, ...(configMap ? { configMap } : {}), ...(opts.name ? { name: opts.name } : {}) });
+      const name = opts.name ?? rbacName(subject, configMap);
+      // Roles bound under the old shared name keep working (RBAC only adds); say how to retire them.
+      if (name !== LEGACY_RBAC_NAME) io.err(`# Roles and RoleBindings named ${name}. Ones named ${LEGACY_RBAC_NAME} (earlier versions) still grant access: once these are applied, delete them, or keep that name with --name ${LEGACY_RBAC_NAME}\n`);
       io.out(docs.map((d) => stringify(d)).join('---\n'));
       setExit(EXIT.ok);
     });
