@@ -77,9 +77,9 @@ export async function recordChecked(
   for (const [id, at] of checked) patch[checkedKey(id)] = at.toISOString();
   for (const id of previous.at.keys()) if (!current.has(id)) patch[checkedKey(id)] = null;
   if (Object.keys(patch).length === 0) return undefined;
-  if (previous.missing) {
-    return `last-checked state ConfigMap ${ref.namespace}/${ref.name} does not exist: run \`webhook-secret-sync config push\` once to create it; until then an ExternalSecret whose fetch changed nothing is fetched again on the next run`;
-  }
+  const later = 'until then an ExternalSecret whose fetch changed nothing is fetched again on the next run';
+  if (previous.missing) return `last-checked state ConfigMap ${ref.namespace}/${ref.name} does not exist: run \`webhook-secret-sync config push\` once to create it; ${later}`;
+  if (previous.error) return `${previous.error} (apply the RBAC \`webhook-secret-sync rbac\` prints: get and patch on this ConfigMap); ${later}`;
   try {
     await gateway.patchConfigMapData(ref.namespace, ref.name, patch);
     return undefined;

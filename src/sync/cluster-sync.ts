@@ -99,9 +99,10 @@ export async function syncCluster(o: ClusterSyncOptions): Promise<RunSummary> {
   })));
   outcomes.push(...fetched);
   if (stateRef) {
-    const error = checked.error ?? await recordChecked(o.gateway, stateRef, checked, checksToRecord(due, fetched, o.selection, runStart), own.current);
-    // A missing state object (not pushed since the upgrade) is a notice, not a failure: runs work as before.
-    if (error) outcomes.push({ externalSecret: '(last-checked state)', target: `${stateRef.namespace}/${stateRef.name}`, cadence: '', result: checked.missing ? 'skipped' : 'failed', reason: checked.missing ? REASONS.stateMissing : REASONS.updateFailed, message: error });
+    const error = await recordChecked(o.gateway, stateRef, checked, checksToRecord(due, fetched, o.selection, runStart), own.current);
+    // A state object not pushed or not granted since the upgrade is a notice (runs work as before); a failed write is a failure.
+    const notice = checked.missing === true || checked.error !== undefined;
+    if (error) outcomes.push({ externalSecret: '(last-checked state)', target: `${stateRef.namespace}/${stateRef.name}`, cadence: '', result: notice ? 'skipped' : 'failed', reason: notice ? REASONS.stateMissing : REASONS.updateFailed, message: error });
   }
 
   let deleted: ReadonlySet<string> = new Set();

@@ -96,4 +96,14 @@ describe('scheduling', () => {
     expect(await s.secret('absent')).toBeUndefined();
     expect(await s.secret('none')).toBeUndefined();
   });
+
+  it('without the state ConfigMap (not pushed since the upgrade) says so once per run and fails nothing', async () => {
+    await admin().core.deleteNamespacedConfigMap({ namespace: s.namespace, name: `${CM}-state` });
+    endpoint.on('GET', '/secrets/db', { body: { value: 'cnry-ns1' } });
+    const source = `configmap:${s.namespace}/${CM}`;
+    const config = s.config(STORE, [one({ target: { creationPolicy: 'None' } })]);
+    const summary = await s.sync(config, {}, source);
+    expect(summary.counts.failed).toBe(0);
+    expect(summary.outcomes).toContainEqual(expect.objectContaining({ result: 'skipped', reason: 'StateMissing', message: expect.stringContaining(`ConfigMap ${s.namespace}/${CM}-state does not exist: run \`webhook-secret-sync config push\``) }));
+  });
 });
