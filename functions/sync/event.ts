@@ -7,10 +7,20 @@
 import { z } from 'zod';
 import type { Selection } from '../../src/sync/due.ts';
 import { DETAIL_TYPES } from '../../src/aws/events.ts';
+import { canonicalCadence } from '../../src/model/duration.ts';
 import { EXTERNAL_SECRET_REF } from '../../src/model/managed.ts';
 
 const EsRef = z.string().regex(EXTERNAL_SECRET_REF, 'expected NAMESPACE/NAME');
-const Cadence = z.string().regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/u, 'expected a duration like 15m or 1h');
+// Compared in canonical form everywhere: `{"cadence":"60m"}` is the 1h schedule.
+const Cadence = z.string().transform((text, ctx) => {
+  try {
+    return canonicalCadence(text);
+  } catch {
+    // The message does not repeat the input (an event could carry anything).
+    ctx.addIssue({ code: 'custom', message: 'expected a positive Go duration such as 15m, 1h or 1h30m' });
+    return z.NEVER;
+  }
+});
 
 const Scheduled = z.strictObject({ cadence: Cadence, executionId: z.string().optional(), scheduledTime: z.string().optional() });
 const Forced = z.union([

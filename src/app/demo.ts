@@ -12,6 +12,7 @@ import { localClusterUp, type ClusterStateOptions } from '../local/cluster-state
 import { startHttpsEndpoint, type HttpsEndpoint } from '../local/https-endpoint.ts';
 import { createRestrictedIdentity, ensureNamespace } from '../local/restricted-identity.ts';
 import type { ProgressListener } from '../local/binaries.ts';
+import { ensureStateObject } from '../sync/checked.ts';
 import { statusRows, type StatusRow } from '../sync/status.ts';
 import type { RunSummary } from '../sync/result.ts';
 import { DEFAULT_CONFIGMAP, NAMESPACES_ANNOTATION, sourceOf } from './config-source.ts';
@@ -54,6 +55,7 @@ export async function runDemo(options: ClusterStateOptions & { onProgress?: Prog
       const namespaces = [...new Set(config.externalSecrets.map((e) => e.namespace))];
       for (const ns of namespaces) await ensureNamespace({ connection, namespace: ns });
       await admin.applyConfigMap(ref.namespace, ref.name, { data: { 'seed.yaml': manifests }, annotations: { [NAMESPACES_ANNOTATION]: namespaces.join(',') } });
+      await ensureStateObject(admin, ref);
       say(`pushed the seed example to ConfigMap ${ref.namespace}/${ref.name}`);
       syncKubeconfig = await leastPrivilegeIdentity(connection, cluster.dir, rbacFor(config, { configMap: ref, subject: { kind: 'ServiceAccount', name: 'sync', namespace: ref.namespace } }));
     } finally {

@@ -7,6 +7,7 @@ import type { Config } from '../config/types.ts';
 import type { KubeGateway } from '../kube/gateway.ts';
 import type { RetryOptions } from '../providers/webhook/retry.ts';
 import { UndiciTransport } from '../providers/webhook/transport.ts';
+import { normaliseSelection } from '../sync/cadence.ts';
 import { syncCluster } from '../sync/cluster-sync.ts';
 import type { Selection } from '../sync/due.ts';
 import type { PruneLimit } from '../sync/prune-limit.ts';
@@ -42,8 +43,11 @@ export interface RunOptions {
  * ```ts
  * const summary = await runOnce({ gateway, config, source, selection: { cadence: '1h' } });
  * ```
+ * @throws {UnknownCadenceError} when `selection.cadence` is not a cadence of the config or a schedule
  */
 export async function runOnce(o: RunOptions): Promise<RunSummary> {
+  // `60m` is `1h`; a cadence nobody serves fails the run before anything is read or fetched.
+  const selection = normaliseSelection(o.selection, o.config.externalSecrets, (o.invalid ?? []).flatMap((d) => (d.cadence ? [d.cadence] : [])));
   const http = o.http ?? new UndiciTransport();
   const invalid = o.invalid ?? [];
   const prune = invalid.length > 0 ? false : o.prune;
@@ -52,7 +56,7 @@ export async function runOnce(o: RunOptions): Promise<RunSummary> {
     const summary = await syncCluster({
       config: o.config,
       gateway: o.gateway,
-      selection: o.selection,
+      selection,
       clientFor: providers.clientFor,
       endpointRequests: () => providers.requests.sent,
       source: o.source,

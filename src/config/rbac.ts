@@ -1,9 +1,11 @@
 /**
  * The least privilege a sync identity needs for a given config: get and patch the ConfigMap (its
- * namespace record, see src/sync/namespace-record.ts); list/get/create/
- * patch/delete Secrets and create Events in each target namespace; get the labelled auth Secrets and
+ * namespace record, see src/sync/namespace-record.ts) and its `-state` ConfigMap (src/sync/checked.ts); list/get/create/
+ * patch/delete Secrets and create, get, patch Events in each target namespace; get the labelled auth Secrets and
  * CA ConfigMaps elsewhere by name. Nothing cluster-wide.
  */
+import { createHash } from 'node:crypto';
+import { STATE_SUFFIX } from '../sync/checked.ts';
 import type { Config, ConfigMapRef } from './types.ts';
 
 export interface RbacSubject {
@@ -19,9 +21,28 @@ export interface PolicyRule {
   readonly resourceNames?: string[];
 }
 
-/** Role + RoleBinding manifests per namespace. */
+/** The name every Role and RoleBinding had before names were derived; `--name webhook-secret-sync` still prints it. */
+export const LEGACY_RBAC_NAME = 'webhook-secret-sync';
+
+/**
+ * A Role/RoleBinding name two stacks cannot share: the subject's name for reading, and a hash of
+ * the subject (kind, namespace, name) and the ConfigMap, so another identity or another ConfigMap
+ * in the same namespace never overwrites this binding's subjects or rules.
+ *
+ * @example
+ * ```ts
+ * rbacName({ kind: 'Group', name: 'webhook-secret-sync' }, { namespace: 'wss', name: 'wss' }); // 'webhook-secret-sync-webhook-secret-sync-1a2b3c4d'
+ * ```
+ */
+export function rbacName(subject: RbacSubject, configMap?: ConfigMapRef): string {
+  const key = [subject.kind, subject.namespace ?? '', subject.name, configMap ? `${configMap.namespace}/${configMap.name}` : ''].join('\0');
+  const slug = subject.name.toLowerCase().replace(/[^a-z0-9-]+/gu, '-').replace(/^-+|-+$/gu, '').slice(0, 40);
+  return `${LEGACY_RBAC_NAME}-${slug ? `${slug}-` : ''}${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
+}
+
+/** Role + RoleBinding manifests per namespace, named `options.name` or {@link rbacName}. */
 export function rbacFor(config: Config, options: { configMap?: ConfigMapRef; subject: RbacSubject; name?: string }): Record<string, unknown>[] {
-  const name = options.name ?? 'webhook-secret-sync';
+  const name = options.name ?? rbacName(options.subject, options.configMap);
   const rules = new Map<string, PolicyRule[]>();
   const add = (ns: string, rule: PolicyRule): void => {
     const list = rules.get(ns) ?? [];
@@ -34,11 +55,13 @@ export function rbacFor(config: Config, options: { configMap?: ConfigMapRef; sub
   const targets = new Set(config.externalSecrets.map((es) => es.namespace));
   for (const ns of targets) {
     add(ns, { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'create', 'patch', 'delete'] });
-    add(ns, { apiGroups: [''], resources: ['events'], verbs: ['create'] });
+    // get, patch: a repeated Event is counted on the existing object (client-go's aggregation).
+    add(ns, { apiGroups: [''], resources: ['events'], verbs: ['create', 'get', 'patch'] });
   }
   if (options.configMap) {
-    // patch: a run removes a namespace from the ConfigMap's clean-up record once it holds no Owner Secret.
-    add(options.configMap.namespace, { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'patch'], resourceNames: [options.configMap.name] });
+    // patch: a run removes a namespace from the ConfigMap's clean-up record once it holds no Owner
+    // Secret, and records "last checked" in the state ConfigMap beside it (created by a server-side apply, a patch).
+    add(options.configMap.namespace, { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'patch'], resourceNames: [options.configMap.name, `${options.configMap.name}${STATE_SUFFIX}`] });
   }
   for (const store of config.stores) {
     const users = config.externalSecrets.filter((es) =>

@@ -14,6 +14,7 @@ import {
   type ResponseContext,
   type V1Secret,
 } from '@kubernetes/client-node';
+import { createHash } from 'node:crypto';
 import type { AgentOptions } from 'node:https';
 import { Agent } from 'undici';
 import { MANAGED } from '../model/managed.ts';
@@ -147,25 +148,50 @@ export class ClientNodeGateway implements KubeGateway {
       ));
   }
 
+  /**
+   * Aggregates as client-go's recorder does: one Event per Secret, type, reason and message (a
+   * name derived from them), created once, then its count and lastTimestamp patched, so a
+   * persistent failure is one Event whose count grows, not one object per run.
+   */
   async recordEvent(event: SecretEvent): Promise<void> {
     const now = new Date();
-    await call(`create Event in ${event.namespace}`, () =>
-      this.#core.createNamespacedEvent({
-        namespace: event.namespace,
-        body: {
-          metadata: { generateName: `${event.secretName}.`, namespace: event.namespace, annotations: { [MANAGED.externalSecretAnnotation]: event.externalSecret } },
-          involvedObject: { apiVersion: 'v1', kind: 'Secret', name: event.secretName, namespace: event.namespace, ...(event.secretUid ? { uid: event.secretUid } : {}) },
-          type: event.type,
-          reason: event.reason,
-          message: event.message,
-          source: { component: FIELD_MANAGER },
-          reportingComponent: FIELD_MANAGER,
-          reportingInstance: FIELD_MANAGER,
-          firstTimestamp: now,
-          lastTimestamp: now,
-          count: 1,
-        },
-      }, this.#options));
+    const name = eventName(event);
+    try {
+      await call(`create Event in ${event.namespace}`, () =>
+        this.#core.createNamespacedEvent({
+          namespace: event.namespace,
+          body: {
+            metadata: { name, namespace: event.namespace, annotations: { [MANAGED.externalSecretAnnotation]: event.externalSecret } },
+            involvedObject: { apiVersion: 'v1', kind: 'Secret', name: event.secretName, namespace: event.namespace, ...(event.secretUid ? { uid: event.secretUid } : {}) },
+            type: event.type,
+            reason: event.reason,
+            message: event.message,
+            source: { component: FIELD_MANAGER },
+            reportingComponent: FIELD_MANAGER,
+            reportingInstance: FIELD_MANAGER,
+            firstTimestamp: now,
+            lastTimestamp: now,
+            count: 1,
+          },
+        }, this.#options));
+      return;
+    } catch (e) {
+      if (!(e instanceof KubeApiError && e.code === 409)) throw e;
+    }
+    // It exists: count it. The resourceVersion makes a concurrent increment a 409, retried once.
+    for (let attempt = 0; ; attempt++) {
+      const current = await call(`get Event ${event.namespace}/${name}`, () => this.#core.readNamespacedEvent({ namespace: event.namespace, name }, this.#options));
+      try {
+        await call(`patch Event ${event.namespace}/${name}`, () =>
+          this.#core.patchNamespacedEvent(
+            { namespace: event.namespace, name, body: { metadata: { resourceVersion: current.metadata?.resourceVersion }, count: (current.count ?? 1) + 1, lastTimestamp: now.toISOString() } },
+            this.#withHeader('Content-Type', PatchStrategy.MergePatch),
+          ));
+        return;
+      } catch (e) {
+        if (!(e instanceof KubeApiError && e.code === 409) || attempt >= 1) throw e;
+      }
+    }
   }
 
   async readConfigMapWithMeta(namespace: string, name: string): Promise<ConfigMapData | undefined> {
@@ -187,6 +213,25 @@ export class ClientNodeGateway implements KubeGateway {
         },
         this.#withHeader('Content-Type', PatchStrategy.ServerSideApply),
       ));
+  }
+
+  async patchConfigMapData(namespace: string, name: string, data: Readonly<Record<string, string | null>>): Promise<void> {
+    try {
+      await call(`patch ConfigMap ${namespace}/${name}`, () =>
+        this.#core.patchNamespacedConfigMap(
+          { namespace, name, fieldManager: STATUS_FIELD_MANAGER, body: { data } },
+          this.#withHeader('Content-Type', PatchStrategy.MergePatch),
+        ));
+    } catch (e) {
+      if (!(e instanceof KubeApiError && e.code === 404)) throw e;
+      // Server-side apply creates it (the patch verb, so RBAC can name it in resourceNames).
+      const fresh = Object.fromEntries(Object.entries(data).filter((kv): kv is [string, string] => kv[1] !== null));
+      await call(`apply ConfigMap ${namespace}/${name}`, () =>
+        this.#core.patchNamespacedConfigMap(
+          { namespace, name, fieldManager: STATUS_FIELD_MANAGER, body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: fresh } },
+          this.#withHeader('Content-Type', PatchStrategy.ServerSideApply),
+        ));
+    }
   }
 
   async replaceConfigMapAnnotation(namespace: string, name: string, key: string, expected: string, value: string): Promise<void> {
@@ -262,4 +307,10 @@ async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
     const cause = (e as { cause?: { code?: string } }).cause;
     throw new KubeUnreachableError(`${what}: apiserver unreachable (${cause?.code ?? (e as Error).message})`, { cause: e });
   }
+}
+
+/** One Event name per Secret, type, reason and message (client-go's aggregation key, minus the source we always share). */
+function eventName(event: SecretEvent): string {
+  const key = createHash('sha256').update([event.secretName, event.type, event.reason, event.message].join('\0')).digest('hex').slice(0, 16);
+  return `${event.secretName.slice(0, 253 - 17)}.${key}`;
 }

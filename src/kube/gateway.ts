@@ -69,6 +69,11 @@ export interface KubeGateway extends ReferenceReader {
   readConfigMapWithMeta(namespace: string, name: string): Promise<ConfigMapData | undefined>;
   applyConfigMap(namespace: string, name: string, content: ConfigMapData): Promise<void>;
   /**
+   * Sets (string) or removes (null) data keys of a ConfigMap with a merge patch, so concurrent
+   * writers of different keys never undo each other; creates the ConfigMap when it does not exist.
+   */
+  patchConfigMapData(namespace: string, name: string, data: Readonly<Record<string, string | null>>): Promise<void>;
+  /**
    * Replaces one annotation of a ConfigMap only if it still has the value `expected` (a JSON patch
    * with a test: 422 when it changed meanwhile); nothing else of the ConfigMap is touched.
    */

@@ -69,3 +69,20 @@ export function formatDuration(ms: number): string {
   if (rest > 0) parts.push(`${String(rest)}ms`);
   return (ms < 0 ? '-' : '') + parts.join('');
 }
+
+/**
+ * A cadence in its one canonical spelling, so `60m`, `1h` and `3600s` name the same schedule
+ * (and `90m` is `1h30m`): the Go duration, parsed and formatted compactly.
+ *
+ * @example
+ * ```ts
+ * canonicalCadence('60m'); // '1h'
+ * canonicalCadence('90m'); // '1h30m'
+ * ```
+ * @throws {Error} `invalid duration "<text>"` when the text is not a Go duration, or it is not positive
+ */
+export function canonicalCadence(text: string): string {
+  const ms = parseGoDuration(text);
+  if (ms <= 0) throw new Error(`invalid cadence "${text}": expected a positive Go duration such as 15m or 1h`);
+  return formatDuration(ms);
+}

@@ -8,6 +8,7 @@ import type { Config, ExternalSecretDef, StoreDef } from '../config/types.ts';
 import type { ExistingSecret, KubeGateway } from '../kube/gateway.ts';
 import type { SecretsClient } from '../providers/secrets-client.ts';
 import { computeOne } from './compute.ts';
+import { readChecked, recordChecked, stateObjectOf, type CheckedState } from './checked.ts';
 import { isDue, type Selection } from './due.ts';
 import { forgetEmptyNamespaces } from './namespace-record.ts';
 import { fromOtherSource } from './ownership.ts';
@@ -53,7 +54,11 @@ export async function syncCluster(o: ClusterSyncOptions): Promise<RunSummary> {
   // Written as last-sync: the data is as fresh as the moment this run began fetching.
   const runStart = now();
   const namespaces = [...new Set([...o.config.externalSecrets.map((es) => es.namespace), ...(o.extraNamespaces ?? [])])].sort();
-  const state = await readManagedState(o.gateway, namespaces);
+  const stateRef = stateObjectOf(o.source);
+  const [state, checked] = await Promise.all([
+    readManagedState(o.gateway, namespaces),
+    stateRef ? readChecked(o.gateway, stateRef) : Promise.resolve<CheckedState>({ at: new Map() }),
+  ]);
   const outcomes: Outcome[] = [];
 
   // A namespace listed only for clean-up that cannot be read must not fail silently.
@@ -71,7 +76,7 @@ export async function syncCluster(o: ClusterSyncOptions): Promise<RunSummary> {
     }
     const recorded = state.secrets.get(`${es.namespace}/${es.targetName}`);
     // Another source's Secret is never "ours and up to date": the write step reports why it is refused.
-    const d = isDue(es, recorded && fromOtherSource(recorded, o.source) ? undefined : recorded, o.selection, runStart.getTime());
+    const d = isDue(es, recorded && fromOtherSource(recorded, o.source) ? undefined : recorded, o.selection, runStart.getTime(), checked.at.get(`${es.namespace}/${es.name}`));
     if (d.due) due.push(es);
     else outcomes.push(outcomeOf(es, 'skipped', REASONS.notDue, d.why));
   }
@@ -85,13 +90,20 @@ export async function syncCluster(o: ClusterSyncOptions): Promise<RunSummary> {
   const ctx = { gateway: o.gateway, now: runStart, own };
   const deps = { stores: o.config.stores, clientFor: o.clientFor, source: o.source, mayStart: () => o.deadline === undefined || Date.now() < o.deadline };
   let entriesFetched = 0;
-  outcomes.push(...(await Promise.all(due.map((es) => fetchLimit(async () => {
+  const fetched = await Promise.all(due.map((es) => fetchLimit(async () => {
     const [c, existing] = await Promise.all([computeOne(es, deps), targets.get(es).catch((e: unknown) => e as Error)]);
     if (c.kind !== 'not-started') entriesFetched += (es.spec.data?.length ?? 0) + (es.spec.dataFrom?.length ?? 0);
     // Without the target's state we cannot tell ours from someone else's: fail, never guess "missing".
     if (existing instanceof Error) return writeLimit(() => writeResult({ es, kind: 'failed', error: existing }, undefined, ctx));
     return writeLimit(() => writeResult(c, existing, ctx));
-  })))));
+  })));
+  outcomes.push(...fetched);
+  if (stateRef) {
+    const error = await recordChecked(o.gateway, stateRef, checked, checksToRecord(due, fetched, o.selection, runStart), own.current);
+    // A state object not pushed or not granted since the upgrade is a notice (runs work as before); a failed write is a failure.
+    const notice = checked.missing === true || checked.error !== undefined;
+    if (error) outcomes.push({ externalSecret: '(last-checked state)', target: `${stateRef.namespace}/${stateRef.name}`, cadence: '', result: notice ? 'skipped' : 'failed', reason: notice ? REASONS.stateMissing : REASONS.updateFailed, message: error });
+  }
 
   let deleted: ReadonlySet<string> = new Set();
   if (o.prune ?? o.source.startsWith('configmap:')) {
@@ -115,7 +127,7 @@ export async function syncCluster(o: ClusterSyncOptions): Promise<RunSummary> {
 /**
  * The current state of every due target we do not manage yet: one metadata-only LIST per namespace
  * (instead of a GET per target) tells "missing" from "someone else's Secret"; a full GET only for
- * Merge targets that exist, whose data we must merge with.
+ * existing targets being merged into or adopted (Merge, CreateOrMerge, Orphan), whose data we need.
  */
 function resolveTargets(gateway: KubeGateway, managed: ReadonlyMap<string, ExistingSecret>) {
   const key = (es: ExternalSecretDef): string => `${es.namespace}/${es.targetName}`;
@@ -136,10 +148,27 @@ function resolveTargets(gateway: KubeGateway, managed: ReadonlyMap<string, Exist
       const names = await metadataOf(es.namespace);
       const meta = names ? names.get(es.targetName) : await gateway.getSecret(es.namespace, es.targetName);
       if (!meta) return undefined;
-      const merging = es.spec.target.creationPolicy === 'Merge' || es.spec.target.creationPolicy === 'CreateOrMerge';
-      return merging && names ? ((await gateway.getSecret(es.namespace, es.targetName)) ?? meta) : meta;
+      // Merge/CreateOrMerge merge with the data; Orphan adopts it and must drop the keys it does not
+      // write in this same run. Owner never writes a Secret it did not create, None writes nothing.
+      const writesInto = ['Merge', 'CreateOrMerge', 'Orphan'].includes(es.spec.target.creationPolicy);
+      return writesInto && names ? ((await gateway.getSecret(es.namespace, es.targetName)) ?? meta) : meta;
     },
   };
+}
+
+/**
+ * The checks no Secret records: a fetch that changed nothing for a cadence without its own schedule
+ * (its last-sync stays, so the Secret is not written), creationPolicy None, a Merge whose target is missing.
+ */
+function checksToRecord(due: readonly ExternalSecretDef[], fetched: readonly Outcome[], selection: Selection, at: Date): Map<string, Date> {
+  const out = new Map<string, Date>();
+  due.forEach((es, i) => {
+    const r = fetched[i];
+    const unscheduled = selection.scheduledCadences === undefined || !selection.scheduledCadences.includes(es.cadence);
+    const noSecret = r?.reason === REASONS.none || r?.reason === REASONS.secretMissing;
+    if (noSecret || (r?.result === 'unchanged' && unscheduled && es.cadence !== selection.cadence)) out.set(`${es.namespace}/${es.name}`, at);
+  });
+  return out;
 }
 
 function outcomeOf(es: ExternalSecretDef, result: Outcome['result'], reason: string, message: string): Outcome {

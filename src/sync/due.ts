@@ -30,9 +30,10 @@ export type Due = { readonly due: true; readonly why: string } | { readonly due:
  * @example
  * ```ts
  * isDue(es, existingSecret, { cadence: '1h' }, Date.now()); // { due: true, why: 'cadence 1h' }
+ * isDue(es, undefined, { cadence: '1m' }, Date.now(), lastCheck); // None/Merge without a target: from the last check
  * ```
  */
-export function isDue(es: ExternalSecretDef, existing: ExistingSecret | undefined, selection: Selection, now: number): Due {
+export function isDue(es: ExternalSecretDef, existing: ExistingSecret | undefined, selection: Selection, now: number, checkedAt?: number): Due {
   const id = `${es.namespace}/${es.name}`;
   if (selection.all) return { due: true, why: 'forced (all)' };
   if (selection.externalSecrets?.includes(id)) return { due: true, why: 'forced' };
@@ -40,7 +41,13 @@ export function isDue(es: ExternalSecretDef, existing: ExistingSecret | undefine
     return { due: false, why: 'not selected' };
   }
   const ours = existing?.annotations[MANAGED.externalSecretAnnotation] === id;
-  if (!existing || !ours) return { due: true, why: 'target Secret missing or not yet managed' };
+  if (!existing || !ours) {
+    // None writes nothing and a Merge does not create its target: no Secret records their last
+    // sync, so the last check does (ESO requeues both after refreshInterval).
+    const creation = es.spec.target.creationPolicy;
+    if ((creation === 'None' || creation === 'Merge') && checkedAt !== undefined) return periodic(es, selection, now, checkedAt, 'last check');
+    return { due: true, why: 'target Secret missing or not yet managed' };
+  }
   // ESO resyncs an invalid target whatever the refreshPolicy; for Orphan targets it never checks.
   const owner = existing.annotations[MANAGED.creationPolicyAnnotation] === 'Owner';
   if (owner && existing.annotations[MANAGED.dataHashAnnotation] !== dataHash(existing.data)) {
@@ -51,12 +58,21 @@ export function isDue(es: ExternalSecretDef, existing: ExistingSecret | undefine
   if (policy === 'CreatedOnce') return { due: false, why: 'refreshPolicy CreatedOnce: already created' };
   if (policy === 'OnChange') return specChanged ? { due: true, why: 'ExternalSecret changed' } : { due: false, why: 'refreshPolicy OnChange: unchanged' };
   if (specChanged) return { due: true, why: 'ExternalSecret changed' };
+  const synced = Date.parse(existing.annotations[MANAGED.lastSyncAnnotation] ?? '');
+  // A run that changed nothing records its check beside the config, not on the Secret.
+  const checked = checkedAt !== undefined && (Number.isNaN(synced) || checkedAt > synced);
+  return periodic(es, selection, now, checked ? checkedAt : synced, checked ? 'last check' : 'last sync');
+}
+
+/** Periodic refresh from the last sync or check: its own cadence's run, or overdue when no schedule serves it. */
+function periodic(es: ExternalSecretDef, selection: Selection, now: number, last: number, what: string): Due {
+  const policy = es.spec.refreshPolicy ?? 'Periodic';
+  if (policy !== 'Periodic') return { due: false, why: `refreshPolicy ${policy}: already checked` };
   if (es.refreshMs <= 0) return { due: false, why: 'refreshInterval 0: no periodic refresh' };
   if (selection.cadence === es.cadence) return { due: true, why: `cadence ${es.cadence}` };
   if (selection.scheduledCadences?.includes(es.cadence)) return { due: false, why: `served by the ${es.cadence} schedule` };
-  const last = Date.parse(existing.annotations[MANAGED.lastSyncAnnotation] ?? '');
-  if (Number.isNaN(last)) return { due: true, why: 'no recorded last sync' };
+  if (Number.isNaN(last)) return { due: true, why: `no recorded ${what}` };
   const age = now - last;
-  if (age >= es.refreshMs) return { due: true, why: `overdue: last sync ${formatDuration(Math.round(age / 1000) * 1000)} ago, refreshInterval ${es.cadence}` };
-  return { due: false, why: `not due: last sync ${formatDuration(Math.round(age / 1000) * 1000)} ago, refreshInterval ${es.cadence}` };
+  if (age >= es.refreshMs) return { due: true, why: `overdue: ${what} ${formatDuration(Math.round(age / 1000) * 1000)} ago, refreshInterval ${es.cadence}` };
+  return { due: false, why: `not due: ${what} ${formatDuration(Math.round(age / 1000) * 1000)} ago, refreshInterval ${es.cadence}` };
 }

@@ -98,7 +98,8 @@ export async function fetchData(es: ExternalSecretDef, deps: FetchDeps): Promise
     if ('missing' in part) missing.push(part.missing);
     else Object.assign(data, part.values);
   }
-  // ESO: no data at all never blanks a Secret; Delete deletes it, Retain and Merge keep it.
-  if (Object.keys(data).length === 0) return policy === 'Delete' ? { kind: 'gone', missing } : { kind: 'retained', missing };
+  // ESO's reconcile (`len(dataMap) == 0`): Delete deletes the Secret, Retain keeps it as it is, and
+  // Merge goes on to write: the keys this ExternalSecret wrote are removed, the Secret stays.
+  if (Object.keys(data).length === 0 && policy !== 'Merge') return policy === 'Delete' ? { kind: 'gone', missing } : { kind: 'retained', missing };
   return { kind: 'data', data, missing };
 }

@@ -10,6 +10,7 @@ export const REASONS = {
   notDue: 'NotDue',
   deadline: 'DeadlineReached',
   none: 'CreationPolicyNone',
+  stateMissing: 'StateMissing',
 } as const;
 
 export interface Outcome {

@@ -5,7 +5,7 @@
 import type { ExternalSecretDef } from '../config/types.ts';
 import { KubeApiError, type ExistingSecret, type KubeGateway } from '../kube/gateway.ts';
 import type { Computation } from './compute.ts';
-import { type DesiredSecret } from './desired-secret.ts';
+import { dataHash, type DesiredSecret } from './desired-secret.ts';
 import { MANAGED } from '../model/managed.ts';
 import { ownedBy, writeRefusal, type OwnershipContext } from './ownership.ts';
 import { REASONS, type Outcome } from './result.ts';
@@ -36,7 +36,11 @@ async function applyDesired(es: ExternalSecretDef, desired: DesiredSecret, exist
   const refusal = writeRefusal(es, existing, ctx.own);
   if (refusal !== undefined) return recordFailure(es, undefined, refusal, ctx);
   if (!existing && policy === 'Merge') {
-    return outcome(es, 'skipped', REASONS.secretMissing, 'secret will not be created due to CreationPolicy=Merge');
+    // An error, as ESO's patchSecret reported it (errPolicyMergeNotFound) before v0.11; the run records
+    // the check, so it is tried again after refreshInterval, as ESO requeues it.
+    const message = `target Secret ${es.namespace}/${es.targetName} does not exist: secret will not be created due to CreationPolicy=Merge`;
+    await event(ctx, es, 'Warning', REASONS.secretMissing, message).catch(() => undefined);
+    return outcome(es, 'failed', REASONS.secretMissing, message);
   }
   const merging = policy === 'Merge' || policy === 'CreateOrMerge';
   if (existing && upToDate(existing, desired, merging, es.spec.target.template?.type !== undefined)) {
@@ -45,9 +49,8 @@ async function applyDesired(es: ExternalSecretDef, desired: DesiredSecret, exist
     }
     return outcome(es, 'unchanged', REASONS.synced, 'secret synced (unchanged)');
   }
-  if (existing?.immutable) {
-    return recordFailure(es, existing, `could not update secret, target is immutable: unable to update secret ${es.namespace}/${es.targetName}: secret is immutable`, ctx);
-  }
+  // ESO's mutationFunc/updateSecret: an immutable Secret still takes metadata; only new data is refused.
+  if (existing?.immutable && !sameData(existing, desired, merging)) return refuseImmutable(es, desired, existing, merging, ctx);
   const explicitType = es.spec.target.template?.type !== undefined;
   const apply = (current: ExistingSecret | undefined) => ctx.gateway.applySecret(
     {
@@ -90,6 +93,37 @@ async function applyDesired(es: ExternalSecretDef, desired: DesiredSecret, exist
   const reason = result === 'created' ? REASONS.created : REASONS.updated;
   await event(ctx, es, 'Normal', reason, result === 'created' ? 'secret created' : 'secret updated');
   return outcome(es, result, reason, result === 'created' ? 'secret created' : 'secret updated');
+}
+
+/**
+ * The data changed but the Secret is immutable: apply the new metadata over the data it already
+ * has (so the spec change is recorded and the ExternalSecret is not due on every run), keep its
+ * last-sync and data hash (the data is not fresh), and fail with ESO's message.
+ */
+async function refuseImmutable(es: ExternalSecretDef, desired: DesiredSecret, existing: ExistingSecret, merging: boolean, ctx: WriteContext): Promise<Outcome> {
+  const kept = merging ? Object.fromEntries(Object.keys(desired.data).flatMap((k) => (existing.data[k] ? [[k, existing.data[k]]] : []))) : existing.data;
+  const keep = (key: string): Record<string, string> => (existing.annotations[key] === undefined ? {} : { [key]: existing.annotations[key] });
+  await ctx.gateway.applySecret({
+    name: desired.name,
+    namespace: desired.namespace,
+    labels: desired.labels,
+    annotations: { ...desired.annotations, [MANAGED.dataHashAnnotation]: existing.annotations[MANAGED.dataHashAnnotation] ?? dataHash(existing.data), ...keep(MANAGED.lastSyncAnnotation) },
+    data: kept,
+    immutable: true,
+    resourceVersion: existing.resourceVersion,
+  }, { force: true });
+  return recordFailure(es, existing, `could not update secret, target is immutable: unable to update secret ${es.namespace}/${es.targetName}: secret is immutable`, ctx);
+}
+
+/** True when the Secret already holds exactly the desired data (all of it, or our keys when merging). */
+function sameData(existing: ExistingSecret, desired: DesiredSecret, merging: boolean): boolean {
+  const keys = Object.keys(desired.data);
+  if (!merging && Object.keys(existing.data).length !== keys.length) return false;
+  return keys.every((k) => {
+    const have = existing.data[k];
+    const want = desired.data[k];
+    return have !== undefined && want !== undefined && have.equals(want);
+  });
 }
 
 async function deleteGone(es: ExternalSecretDef, existing: ExistingSecret | undefined, ctx: WriteContext): Promise<Outcome> {
@@ -157,11 +191,5 @@ export function upToDate(existing: ExistingSecret, desired: DesiredSecret, mergi
   if (existing.immutable !== desired.immutable && desired.immutable) return false;
   for (const [k, v] of Object.entries(desired.labels)) if (existing.labels[k] !== v) return false;
   for (const [k, v] of Object.entries(desired.annotations)) if (existing.annotations[k] !== v) return false;
-  const keys = Object.keys(desired.data);
-  if (!merging && Object.keys(existing.data).length !== keys.length) return false;
-  return keys.every((k) => {
-    const have = existing.data[k];
-    const want = desired.data[k];
-    return have !== undefined && want !== undefined && have.equals(want);
-  });
+  return sameData(existing, desired, merging);
 }

@@ -46,10 +46,10 @@ describe('CLI against the cluster', () => {
     expect(r.code).toBe(0);
     const docs = parseAllDocuments(r.stdout).map((d) => d.toJS() as { kind: string; metadata: { namespace: string }; rules?: unknown[] });
     expect(docs.map((d) => `${d.kind}/${d.metadata.namespace}`).sort()).toEqual([`Role/${cmNamespace}`, 'Role/default', `RoleBinding/${cmNamespace}`, 'RoleBinding/default']);
-    expect(docs.find((d) => d.kind === 'Role' && d.metadata.namespace === cmNamespace)?.rules).toEqual([{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'patch'], resourceNames: ['webhook-secret-sync'] }]);
+    expect(docs.find((d) => d.kind === 'Role' && d.metadata.namespace === cmNamespace)?.rules).toEqual([{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'patch'], resourceNames: ['webhook-secret-sync', 'webhook-secret-sync-state'] }]);
     expect(docs.find((d) => d.kind === 'Role' && d.metadata.namespace === 'default')?.rules).toEqual([
       { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'create', 'patch', 'delete'] },
-      { apiGroups: [''], resources: ['events'], verbs: ['create'] },
+      { apiGroups: [''], resources: ['events'], verbs: ['create', 'get', 'patch'] },
     ]);
   });
 

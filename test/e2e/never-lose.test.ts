@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
-import { rbacFor } from '../../src/config/rbac.ts';
+import { rbacFor, rbacName } from '../../src/config/rbac.ts';
 import { startHttpsEndpoint, type HttpsEndpoint } from '../../src/local/https-endpoint.ts';
 import type { RunSummary } from '../../src/sync/result.ts';
 import { runBin } from '../support/cli.ts';
@@ -206,7 +206,7 @@ describe('never lose a Secret (CLI, least-privilege identity)', () => {
     expect(await record(cm)).toBe(apps);
 
     // The README's advice: remove that namespace's Role. Later runs no longer read it (no 403).
-    await admin().rbac.deleteNamespacedRole({ namespace: old, name: 'webhook-secret-sync' });
+    await admin().rbac.deleteNamespacedRole({ namespace: old, name: rbacName({ kind: 'ServiceAccount', name: 'sync', namespace: cfgNs }, { namespace: cfgNs, name: 'webhook-secret-sync' }) });
     const quiet = (await auditOf(identity.user)).length;
     const later = await sync(cm);
     expect(later.code).toBe(0);

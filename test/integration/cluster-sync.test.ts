@@ -146,13 +146,14 @@ describe('cluster sync', () => {
     expect((await s.secret('es-0'))?.data).toEqual({ password: 'cnry-theirs' });
   });
 
+  // Since issue #11 a Merge whose target is missing is a failure (reason SecretMissing), no longer a skip.
   it('Merge writes its keys into an existing Secret and keeps the others; it does not create a missing one', async () => {
     await admin().core.createNamespacedSecret({ namespace: s.namespace, body: { metadata: { name: 'shared' }, stringData: { other: 'cnry-keep' } } });
     endpoint.on('GET', '/secrets/db', { body: { value: 'cnry-merged' } });
     const summary = await s.sync(s.config(STORE, [one({ target: { name: 'shared', creationPolicy: 'Merge' } }), one({ target: { name: 'absent', creationPolicy: 'Merge' } })]));
     expect((await s.secret('shared'))?.data).toEqual({ other: 'cnry-keep', password: 'cnry-merged' });
     expect(await s.secret('absent')).toBeUndefined();
-    expect(summary.outcomes).toContainEqual(expect.objectContaining({ target: `${s.namespace}/absent`, result: 'skipped', reason: 'SecretMissing' }));
+    expect(summary.outcomes).toContainEqual(expect.objectContaining({ target: `${s.namespace}/absent`, result: 'failed', reason: 'SecretMissing' }));
   });
 
   it.each([
@@ -197,10 +198,10 @@ describe('cluster sync', () => {
     const config = s.config(STORE, [one()]);
     await s.sync(config);
     await admin().core.patchNamespacedSecret({ namespace: s.namespace, name: 'es-0', body: [{ op: 'add', path: '/data/extra', value: Buffer.from('cnry-intruder').toString('base64') }] });
-    const repaired = await s.sync(config, { cadence: '15m' });
+    const repaired = await s.sync(config, { cadence: '15m', scheduledCadences: ['15m', '1h'] });
     expect(repaired.outcomes[0]).toMatchObject({ result: 'updated' });
     expect((await s.secret('es-0'))?.data).toEqual({ password: 'cnry-pw1' });
-    const quiet = await s.sync(config, { cadence: '15m' });
+    const quiet = await s.sync(config, { cadence: '15m', scheduledCadences: ['15m', '1h'] });
     expect(quiet.outcomes[0]).toMatchObject({ result: 'skipped', reason: 'NotDue' });
   });
 

@@ -21,6 +21,7 @@ function delegate(inner: KubeGateway, overrides: Partial<KubeGateway>): KubeGate
     listManagedSecrets: forward('listManagedSecrets'), listSecretMetadata: forward('listSecretMetadata'), getSecret: forward('getSecret'), applySecret: forward('applySecret'),
     deleteSecret: forward('deleteSecret'), removeSecretKeys: forward('removeSecretKeys'), annotateSecret: forward('annotateSecret'), recordEvent: forward('recordEvent'),
     readConfigMapWithMeta: forward('readConfigMapWithMeta'), applyConfigMap: forward('applyConfigMap'), replaceConfigMapAnnotation: forward('replaceConfigMapAnnotation'),
+    patchConfigMapData: forward('patchConfigMapData'),
     readSecret: forward('readSecret'), readConfigMap: forward('readConfigMap'),
   };
 }

@@ -24,12 +24,13 @@ export interface Scenario {
   close(): Promise<void>;
 }
 
-export async function scenario(endpoint: HttpsEndpoint, prefix: string, rbacConfig?: (namespace: string) => Config): Promise<Scenario> {
+/** With `configMapName`, the identity also gets what `rbac --configmap <namespace>/<configMapName>` adds. */
+export async function scenario(endpoint: HttpsEndpoint, prefix: string, rbacConfig?: (namespace: string) => Config, configMapName?: string): Promise<Scenario> {
   const namespace = await freshNamespace(prefix);
   const configOf = (webhook: Record<string, unknown>, list: Record<string, unknown>[]): Config => configFor(endpoint, webhook, list, { namespace });
   // The identity gets exactly what `rbac` prints for a config in this namespace.
   const rbacBase = rbacConfig?.(namespace) ?? configOf({ url: '/x' }, [{ data: [{ secretKey: 'k', remoteRef: { key: 'k' } }] }]);
-  const identity = await syncIdentityFor(rbacBase, { home: namespace });
+  const identity = await syncIdentityFor(rbacBase, { home: namespace, ...(configMapName ? { configMap: { namespace, name: configMapName } } : {}) });
   const gateway = await identity.gateway();
   const { core } = admin();
   return {

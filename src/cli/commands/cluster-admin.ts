@@ -6,9 +6,10 @@ import { NAMESPACES_ANNOTATION, loadFromConfigMap, loadFromFiles, parseConfigMap
 import { openGateway } from '../../app/kube.ts';
 import { readManifestPaths } from '../../config/documents.ts';
 import { loadConfig } from '../../config/load.ts';
-import { rbacFor, type RbacSubject } from '../../config/rbac.ts';
+import { LEGACY_RBAC_NAME, rbacFor, rbacName, type RbacSubject } from '../../config/rbac.ts';
 import type { KubeGateway } from '../../kube/gateway.ts';
 import { ConfigError, UsageError } from '../../model/errors.ts';
+import { ensureStateObject } from '../../sync/checked.ts';
 import { isOwnerSecretOf } from '../../sync/prune.ts';
 import { statusRows } from '../../sync/status.ts';
 import { EXIT, type Io } from '../context.ts';
@@ -51,6 +52,8 @@ export function registerClusterAdminCommands(program: Command, io: Io, setExit: 
         const recorded = (previous?.annotations[NAMESPACES_ANNOTATION] ?? '').split(',').filter(Boolean);
         const kept = await stillHolding(gateway, sourceOf(ref), recorded.filter((ns) => !current.has(ns)));
         await gateway.applyConfigMap(ref.namespace, ref.name, configMapContent(sources, [...kept, ...current]));
+        // The runs' "last checked" record: they may only get and patch it, so it is created here.
+        await ensureStateObject(gateway, ref);
         io.out(`configmap/${ref.name} ${previous ? 'configured' : 'created'} in ${ref.namespace}: ${String(parsed.stores.length)} store(s), ${String(parsed.externalSecrets.length)} ExternalSecret(s)\n`);
       } finally {
         await gateway.close();
@@ -87,7 +90,8 @@ export function registerClusterAdminCommands(program: Command, io: Io, setExit: 
     .option('--group <name>', 'bind to this group (EKS access entry kubernetesGroups)')
     .option('--user <name>', 'bind to this user')
     .option('--service-account <ns/name>', 'bind to this ServiceAccount')
-    .action(async (opts: { filename: string[]; configmap: string | false; namespace: string; group?: string; user?: string; serviceAccount?: string }) => {
+    .option('--name <name>', `name of the Roles and RoleBindings (default: derived from the subject and the ConfigMap; ${LEGACY_RBAC_NAME} is the name earlier versions printed)`)
+    .action(async (opts: { filename: string[]; configmap: string | false; namespace: string; group?: string; user?: string; serviceAccount?: string; name?: string }) => {
       const given = [opts.group, opts.user, opts.serviceAccount].filter(Boolean).length;
       if (given > 1) throw new UsageError('give one of --group, --user or --service-account');
       let subject: RbacSubject = { kind: 'Group', name: opts.group ?? 'webhook-secret-sync' };
@@ -98,7 +102,12 @@ export function registerClusterAdminCommands(program: Command, io: Io, setExit: 
         subject = { kind: 'ServiceAccount', name, namespace: ns };
       }
       const { config } = await loadFromFiles(opts.filename, opts.namespace);
-      const docs = rbacFor(config, { subject, ...(opts.configmap === false ? {} : { configMap: parseConfigMapRef(opts.configmap) }) });
+      if (opts.name !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/u.test(opts.name)) throw new UsageError(`--name: invalid name ${JSON.stringify(opts.name)}: expected lowercase letters, digits, '-' and '.' (a Kubernetes object name)`);
+      const configMap = opts.configmap === false ? undefined : parseConfigMapRef(opts.configmap);
+      const docs = rbacFor(config, { subject, ...(configMap ? { configMap } : {}), ...(opts.name ? { name: opts.name } : {}) });
+      const name = opts.name ?? rbacName(subject, configMap);
+      // Roles bound under the old shared name keep working (RBAC only adds); say how to retire them.
+      if (name !== LEGACY_RBAC_NAME) io.err(`# Roles and RoleBindings named ${name}. Ones named ${LEGACY_RBAC_NAME} (earlier versions) still grant access: once these are applied, delete them, or keep that name with --name ${LEGACY_RBAC_NAME}\n`);
       io.out(docs.map((d) => stringify(d)).join('---\n'));
       setExit(EXIT.ok);
     });

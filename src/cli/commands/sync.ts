@@ -4,6 +4,7 @@ import { loadFromConfigMap, loadFromFiles, parseConfigMapRef, type LoadedConfig 
 import { INVALID_MANIFEST, invalidOutcomes, subjectOf } from '../../app/invalid-documents.ts';
 import { runProviders } from '../../app/providers.ts';
 import { runOnce } from '../../app/run.ts';
+import { canonicalCadence } from '../../model/duration.ts';
 import { UsageError } from '../../model/errors.ts';
 import { fileReferences } from '../../providers/file-references.ts';
 import { EMPTY_REFERENCES } from '../../providers/references.ts';
@@ -51,6 +52,7 @@ export function registerSyncCommand(program: Command, io: Io, setExit: (code: nu
     .action(async (opts: SyncOptions) => {
       if (opts.dryRun !== undefined) return dryRun(opts, io, setExit);
       if (opts.filename && opts.configmap) throw new UsageError('use either -f or --configmap, not both');
+      const cadence = opts.cadence === undefined ? undefined : cadenceOption(opts.cadence);
       const maxPrune = opts.maxPrune === undefined ? undefined : parsePruneLimit(opts.maxPrune, '--max-prune');
       const gateway = await openGateway({ kubeconfig: opts.kubeconfig, context: opts.context });
       try {
@@ -65,7 +67,7 @@ export function registerSyncCommand(program: Command, io: Io, setExit: (code: nu
           source: loaded.source,
           extraNamespaces: loaded.extraNamespaces,
           invalid: loaded.invalid,
-          selection: { cadence: opts.cadence, externalSecrets: opts.externalSecret, all: opts.all },
+          selection: { cadence, externalSecrets: opts.externalSecret, all: opts.all },
           ...(opts.prune !== undefined ? { prune: opts.prune } : {}),
           ...(maxPrune ? { maxPrune } : {}),
         });
@@ -75,6 +77,15 @@ export function registerSyncCommand(program: Command, io: Io, setExit: (code: nu
         await gateway.close();
       }
     });
+}
+
+/** `--cadence` in canonical form (`60m` is `1h`); a text that is no duration is a usage error. */
+function cadenceOption(text: string): string {
+  try {
+    return canonicalCadence(text);
+  } catch (e) {
+    throw new UsageError(`--cadence: ${(e as Error).message}`);
+  }
 }
 
 export function printSummary(summary: RunSummary, output: string | undefined, io: Io): void {

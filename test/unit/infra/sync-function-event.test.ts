@@ -10,6 +10,8 @@ const envelope = (detail: unknown) => ({ version: '0', id: 'e-1', 'detail-type':
 describe('parseEvent', () => {
   it.each([
     ['the schedule payload', { cadence: '1h' }, { trigger: { kind: 'schedule', cadence: '1h' }, selection: { cadence: '1h' } }],
+    ['a cadence spelt 60m, as the 1h schedule', { cadence: '60m' }, { trigger: { kind: 'schedule', cadence: '1h' }, selection: { cadence: '1h' } }],
+    ['a cadence spelt 90m, as 1h30m', { cadence: '90m' }, { trigger: { kind: 'schedule', cadence: '1h30m' }, selection: { cadence: '1h30m' } }],
     ['a manual invoke naming ExternalSecrets', { externalSecrets: ['apps/db'] }, { trigger: { kind: 'manual' }, selection: { externalSecrets: ['apps/db'] } }],
     ['a manual invoke of all', { all: true }, { trigger: { kind: 'manual' }, selection: { all: true } }],
     ['a ForceRefresh event', envelope({ externalSecrets: ['apps/db', 'apps/api'] }), { trigger: { kind: 'force-refresh', eventId: 'e-1' }, selection: { externalSecrets: ['apps/db', 'apps/api'] } }],
@@ -19,7 +21,8 @@ describe('parseEvent', () => {
   });
 
   it.each([
-    ['a cadence that is not a duration', { cadence: 'hourly' }, 'cadence: expected a duration'],
+    ['a cadence that is not a duration', { cadence: 'hourly' }, 'cadence: expected a positive Go duration'],
+    ['a cadence of 0', { cadence: '0s' }, 'cadence: expected a positive Go duration'],
     ['a name without namespace', { externalSecrets: ['db'] }, 'expected NAMESPACE/NAME'],
     ['all: false', { all: false }, 'expected'],
     ['another detail-type', { ...envelope({ all: true }), 'detail-type': 'Other' }, 'detail-type'],

@@ -1,6 +1,6 @@
 /** Go `time.ParseDuration` at the edges: tiny, huge, and beyond Go's int64 nanoseconds. */
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseGoDuration } from '../../../src/model/duration.ts';
+import { canonicalCadence, formatDuration, parseGoDuration } from '../../../src/model/duration.ts';
 
 describe('parseGoDuration', () => {
   it.each([
@@ -21,5 +21,13 @@ describe('parseGoDuration', () => {
 
   it.each([[2_592_000_000, '720h'], [0.01, '0.01ms'], [5_400_000, '1h30m']])('formats %d ms as %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
+  });
+
+  it.each([['60m', '1h'], ['90m', '1h30m'], ['3600s', '1h'], ['1h0m0s', '1h'], ['15m', '15m'], ['1440m', '24h']])('spells cadence %s canonically as %s', (text, want) => {
+    expect(canonicalCadence(text)).toBe(want);
+  });
+
+  it.each([['hourly', 'invalid duration "hourly"'], ['0', 'invalid cadence "0"'], ['-1h', 'invalid cadence "-1h"']])('refuses cadence %s', (text, message) => {
+    expect(() => canonicalCadence(text)).toThrow(message);
   });
 });

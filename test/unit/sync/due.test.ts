@@ -54,6 +54,23 @@ describe('isDue', () => {
     expect(isDue(def, existing, selection, NOW).due).toBe(want);
   });
 
+  const withPolicy = (creationPolicy: 'None' | 'Merge'): ExternalSecretDef => {
+    const d = es('Periodic', 24 * HOUR, '24h');
+    return { ...d, spec: { ...d.spec, target: { ...d.spec.target, creationPolicy } } };
+  };
+  it.each<[string, ExternalSecretDef, ExistingSecret | undefined, Selection, number | undefined, boolean]>([
+    ['an overdue Secret checked a minute ago is not due again', es(), secret(2 * HOUR), { cadence: '15m', scheduledCadences: ['15m'] }, NOW - 60_000, false],
+    ['an overdue Secret checked over an interval ago is due', es(), secret(3 * HOUR), { cadence: '15m', scheduledCadences: ['15m'] }, NOW - 2 * HOUR, true],
+    ['a check older than the last sync does not count', es(), secret(2 * HOUR), { cadence: '15m', scheduledCadences: ['15m'] }, NOW - 3 * HOUR, true],
+    ['None never checked is due', withPolicy('None'), undefined, { cadence: '1m', scheduledCadences: ['1m', '24h'] }, undefined, true],
+    ['None checked a minute ago waits for its own 24h run', withPolicy('None'), undefined, { cadence: '1m', scheduledCadences: ['1m', '24h'] }, NOW - 60_000, false],
+    ['None is due on its own cadence run', withPolicy('None'), undefined, { cadence: '24h', scheduledCadences: ['1m', '24h'] }, NOW - 60_000, true],
+    ['a missing Merge target checked an hour ago waits (unscheduled 24h)', withPolicy('Merge'), undefined, { cadence: '1m', scheduledCadences: ['1m'] }, NOW - HOUR, false],
+    ['a missing Merge target checked a day ago is overdue', withPolicy('Merge'), undefined, { cadence: '1m', scheduledCadences: ['1m'] }, NOW - 25 * HOUR, true],
+  ])('%s', (_name, def, existing, selection, checkedAt, want) => {
+    expect(isDue(def, existing, selection, NOW, checkedAt).due).toBe(want);
+  });
+
   it('says why it skipped', () => {
     expect(isDue(es(), secret(12 * 60_000), { cadence: '15m' }, NOW)).toEqual({ due: false, why: 'not due: last sync 12m ago, refreshInterval 1h' });
   });
