@@ -4,6 +4,7 @@
  * (ESO 0.x serves v1beta1, 1.x/2.x v1); every object is read once, through the preferred version,
  * falling back to the other served versions for a kind the preferred one lacks.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApisApi, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { MigrateError } from './errors.ts';
 
@@ -49,9 +50,9 @@ export async function readEso(kc: KubeConfig, scope: { readonly namespace?: stri
     for (const version of servedVersions) {
       let list: { items?: EsoObject[] };
       try {
-        list = (r.namespaced && !scope.allNamespaces && scope.namespace !== undefined
+        list = await withRetryOn429(async () => (r.namespaced && !scope.allNamespaces && scope.namespace !== undefined
           ? await custom.listNamespacedCustomObject({ group: ESO_GROUP, version, namespace: scope.namespace, plural: r.plural })
-          : await custom.listClusterCustomObject({ group: ESO_GROUP, version, plural: r.plural })) as { items?: EsoObject[] };
+          : await custom.listClusterCustomObject({ group: ESO_GROUP, version, plural: r.plural })) as { items?: EsoObject[] });
       } catch (e) {
         if ((e as { code?: unknown }).code === 404) continue; // this version does not serve this kind
         throw new MigrateError(`list ${r.plural}.${ESO_GROUP}/${version} failed (${describe(e)})`, { cause: e });
@@ -61,6 +62,21 @@ export async function readEso(kc: KubeConfig, scope: { readonly namespace?: stri
     }
   }
   return { servedVersions, objects };
+}
+
+/**
+ * The apiserver answers 429 while a resource's storage is (re)initializing, e.g. just after its CRD
+ * was created or changed: wait and ask again, a few times.
+ */
+async function withRetryOn429<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== 429 || attempt >= 10) throw e;
+      await sleep(Math.min(200 * 2 ** attempt, 2_000));
+    }
+  }
 }
 
 /** An apiserver failure as status code only: client-node's messages embed headers. */
