@@ -56,7 +56,7 @@ export function registerMigrateCommands(program: Command, io: Io, setExit: (code
         const providers = runProviders({ http, references: gateway });
         const targets = await planTargets({ config: sorted.config, gateway, clientFor: providers.clientFor });
         const eso = controller instanceof Error
-          ? { state: 'unknown', message: `could not list Deployments (${controller.message.split('\n')[0] ?? ''})` }
+          ? { state: 'unknown', message: `could not list Deployments (${statusOf(controller)}); make sure it is stopped before \`sync --take-over-from-eso\`` }
           : { state: activeReason(controller) === undefined ? 'stopped' : 'running', message: describeController(controller) };
         if (opts.output === 'json') {
           io.out(`${JSON.stringify({ servedVersions: inv.servedVersions, controller: eso, unsupported: sorted.unsupported, targets }, null, 2)}\n`);
@@ -101,6 +101,12 @@ export function registerMigrateCommands(program: Command, io: Io, setExit: (code
       }
       setExit(EXIT.ok);
     });
+}
+
+/** The HTTP status only: client-node's error messages embed response headers and bodies. */
+function statusOf(e: Error): string {
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'number' ? `HTTP ${String(code)}` : e.name;
 }
 
 function yesNo(b: boolean): string {
