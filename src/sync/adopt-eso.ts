@@ -44,6 +44,8 @@ export interface AdoptionContext {
   readonly gateway: KubeGateway;
   readonly now: Date;
   readonly gate: EsoTakeOverGate;
+  /** This run's source: a Secret another source of ours recorded is never adopted from here. */
+  readonly source: string;
 }
 
 /**
@@ -63,6 +65,8 @@ export async function adoptEsoSecret(es: ExternalSecretDef, desired: DesiredSecr
   if (refusal !== undefined) return { kind: 'refused', message: `target ${target} is managed by External Secrets Operator${by}; not adopted: ${refusal}` };
   const current = await ctx.gateway.getSecret(es.namespace, es.targetName);
   if (!current) return { kind: 'refused', message: `target ${target} disappeared while being adopted from External Secrets Operator; the next run creates it` };
+  const recorded = current.annotations[MANAGED.sourceAnnotation];
+  if (recorded !== undefined && recorded !== ctx.source) return { kind: 'refused', message: `target ${target} carries External Secrets Operator's marks but is recorded by another source (${recorded}); not adopted from ${ctx.source}` };
   const merging = es.spec.target.creationPolicy === 'Merge' || es.spec.target.creationPolicy === 'CreateOrMerge';
   const data = merging ? { ...current.data, ...desired.data } : desired.data;
   const dataChanged = !sameData(current.data, data);

@@ -38,7 +38,7 @@ async function applyDesired(es: ExternalSecretDef, desired: DesiredSecret, exist
   if (policy === 'None') return outcome(es, 'skipped', REASONS.none, 'creationPolicy=None: nothing is written');
   // An ESO-managed target is adopted in place, in one write (adopt-eso.ts), or refused.
   if (existing && isEsoManaged(existing)) {
-    const a = await adoptEsoSecret(es, desired, existing, { gateway: ctx.gateway, now: ctx.now, gate: ctx.esoTakeOver ?? NO_ESO_TAKE_OVER });
+    const a = await adoptEsoSecret(es, desired, existing, { gateway: ctx.gateway, now: ctx.now, gate: ctx.esoTakeOver ?? NO_ESO_TAKE_OVER, source: ctx.own.source });
     if (a.kind === 'refused') return recordFailure(es, undefined, a.message, ctx);
     const message = `secret adopted from External Secrets Operator (${a.dataChanged ? 'data updated' : 'data unchanged'})`;
     await event(ctx, es, 'Normal', REASONS.updated, message);
