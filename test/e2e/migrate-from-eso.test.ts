@@ -57,8 +57,10 @@ describe.skipIf(!hasCluster())('migrating from a running ESO (real apiserver + g
     endpoint = await startHttpsEndpoint();
     endpoint.on('GET', '/secrets/db', { body: { value: 'cnry-db-value' } });
     endpoint.on('GET', '/secrets/api', { body: { value: 'cnry-api-new' } });
-    kcm = await controllerManager();
+    // CRDs first: the garbage collector then watches ExternalSecrets from its start, instead of
+    // finding them at its next discovery pass (every 30 s).
     await installEsoCrds();
+    kcm = await controllerManager();
   }, 240_000);
   afterAll(async () => {
     await releaseAllExternalSecrets();
