@@ -8,6 +8,7 @@ import type { KubeGateway } from '../kube/gateway.ts';
 import type { RetryOptions } from '../providers/webhook/retry.ts';
 import { UndiciTransport } from '../providers/webhook/transport.ts';
 import { normaliseSelection } from '../sync/cadence.ts';
+import type { EsoTakeOverGate } from '../sync/adopt-eso.ts';
 import { syncCluster } from '../sync/cluster-sync.ts';
 import type { Selection } from '../sync/due.ts';
 import type { PruneLimit } from '../sync/prune-limit.ts';
@@ -36,6 +37,8 @@ export interface RunOptions {
   readonly http?: UndiciTransport;
   /** Endpoint retry tuning (tests shorten the delays). */
   readonly retry?: RetryOptions;
+  /** May ESO-managed targets be adopted? Default: never (the migration runbook's `sync --take-over-from-eso`). */
+  readonly esoTakeOver?: EsoTakeOverGate;
 }
 
 /**
@@ -64,6 +67,7 @@ export async function runOnce(o: RunOptions): Promise<RunSummary> {
       ...(o.deadline !== undefined ? { deadline: o.deadline } : {}),
       ...(prune !== undefined ? { prune } : {}),
       ...(o.maxPrune ? { maxPrune: o.maxPrune } : {}),
+      ...(o.esoTakeOver ? { esoTakeOver: o.esoTakeOver } : {}),
     });
     return withInvalidDocuments(summary, invalid);
   } finally {

@@ -10,6 +10,7 @@ import { ConfigValidationError, formatIssue } from '../config/issues.ts';
 import { ConfigError, UsageError } from '../model/errors.ts';
 import { registerClusterAdminCommands } from './commands/cluster-admin.ts';
 import { registerLocalClusterCommand } from './commands/local-cluster.ts';
+import { registerMigrateCommands } from './commands/migrate.ts';
 import { registerPlanCommand } from './commands/plan.ts';
 import { registerRefreshCommand } from './commands/refresh.ts';
 import { registerRunCommands } from './commands/run-local.ts';
@@ -42,6 +43,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
   registerClusterAdminCommands(program, io, setExit);
   registerRunCommands(program, io, setExit);
   registerLocalClusterCommand(program);
+  registerMigrateCommands(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exit;

@@ -27,6 +27,7 @@ import {
   type KubeGateway,
   type SecretApply,
   type SecretEvent,
+  type SecretRewrite,
 } from './gateway.ts';
 
 export const FIELD_MANAGER = 'webhook-secret-sync';
@@ -234,6 +235,23 @@ export class ClientNodeGateway implements KubeGateway {
     }
   }
 
+  async rewriteSecret(r: SecretRewrite): Promise<void> {
+    const set = (path: string, value: unknown) => ({ op: 'add', path, value });
+    const body: object[] = [
+      { op: 'test', path: '/metadata/resourceVersion', value: r.resourceVersion },
+      // `add` replaces an existing member and works when it is absent; an empty owner list is stored as none.
+      set('/metadata/ownerReferences', r.ownerReferences),
+      set('/metadata/labels', { ...r.labels }),
+      set('/metadata/annotations', { ...r.annotations }),
+      ...(r.data ? [set('/data', Object.fromEntries(Object.entries(r.data).map(([k, v]) => [k, v.toString('base64')])))] : []),
+    ];
+    await call(`rewrite Secret ${r.namespace}/${r.name}`, () =>
+      this.#core.patchNamespacedSecret(
+        { namespace: r.namespace, name: r.name, fieldManager: FIELD_MANAGER, body },
+        this.#withHeader('Content-Type', PatchStrategy.JsonPatch),
+      ));
+  }
+
   async replaceConfigMapAnnotation(namespace: string, name: string, key: string, expected: string, value: string): Promise<void> {
     const path = `/metadata/annotations/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
     await call(`annotate ConfigMap ${namespace}/${name}`, () =>
@@ -282,6 +300,9 @@ function toExisting(s: V1Secret): ExistingSecret {
     annotations: s.metadata?.annotations ?? {},
     data,
     immutable: s.immutable ?? false,
+    ...(s.metadata?.ownerReferences?.length
+      ? { ownerReferences: s.metadata.ownerReferences.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.name, uid: o.uid, ...(o.controller !== undefined ? { controller: o.controller } : {}) })) }
+      : {}),
   };
 }
 

@@ -15,6 +15,33 @@ export interface ExistingSecret {
   readonly annotations: Readonly<Record<string, string>>;
   readonly data: Readonly<Record<string, Buffer>>;
   readonly immutable: boolean;
+  /** Its owners (absent when there are none); an External Secrets Operator target points at its ExternalSecret. */
+  readonly ownerReferences?: readonly SecretOwnerReference[];
+}
+
+/** One `metadata.ownerReferences` entry of a Secret. */
+export interface SecretOwnerReference {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly uid: string;
+  readonly controller?: boolean;
+}
+
+/**
+ * A whole-metadata rewrite of one Secret, applied only if it is still at `resourceVersion` (a JSON
+ * patch with a test: nothing is written when it changed meanwhile). Used to adopt a Secret another
+ * controller created: its owner references, labels and annotations are replaced in one write.
+ */
+export interface SecretRewrite {
+  readonly namespace: string;
+  readonly name: string;
+  readonly resourceVersion: string;
+  readonly ownerReferences: readonly SecretOwnerReference[];
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  /** Omitted: data is left as it is. */
+  readonly data?: Readonly<Record<string, Buffer>>;
 }
 
 /** A Secret as we apply it (server-side apply: the fields we own, nothing else). */
@@ -63,6 +90,8 @@ export interface KubeGateway extends ReferenceReader {
   deleteSecret(namespace: string, name: string, precondition: { readonly uid: string; readonly resourceVersion: string }): Promise<void>;
   /** Removes data keys (merge patch with nulls): keys other writers added to a Secret we own. */
   removeSecretKeys(namespace: string, name: string, keys: readonly string[]): Promise<void>;
+  /** Rewrites a Secret's metadata (and optionally data) in one request, if it is still at the version read. */
+  rewriteSecret(rewrite: SecretRewrite): Promise<void>;
   /** Sets (string) or removes (null) annotations only, with a merge patch; data is untouched. */
   annotateSecret(namespace: string, name: string, annotations: Readonly<Record<string, string | null>>): Promise<void>;
   recordEvent(event: SecretEvent): Promise<void>;

@@ -13,6 +13,8 @@ export const KUBE_VERSION = process.env['KUBE_VERSION'] ?? 'v1.35.4';
 export interface KubeBinaries {
   apiserver: string;
   etcd: string;
+  /** kube-controller-manager (garbage collector, namespace deletion), started only by the tests that need it. */
+  controllerManager: string;
   /** Directory holding the binaries (of the apiserver when paths come from the environment). */
   dir: string;
 }
@@ -51,8 +53,10 @@ function isExecutable(path: string): boolean {
 function cached(dir: string): KubeBinaries | undefined {
   const apiserver = process.env['WSS_KUBE_APISERVER'] || join(dir, 'kube-apiserver');
   const etcd = process.env['WSS_ETCD'] || join(dir, 'etcd');
-  if (!isExecutable(apiserver) || !isExecutable(etcd)) return undefined;
-  return { apiserver, etcd, dir: dirname(apiserver) };
+  const controllerManager = process.env['WSS_KUBE_CONTROLLER_MANAGER'] || join(dir, 'kube-controller-manager');
+  // A cache from before kube-controller-manager was built counts as incomplete: build.sh adds just it.
+  if (!isExecutable(apiserver) || !isExecutable(etcd) || !isExecutable(controllerManager)) return undefined;
+  return { apiserver, etcd, controllerManager, dir: dirname(apiserver) };
 }
 
 function pidAlive(pid: number): boolean {
@@ -99,7 +103,8 @@ function runBuild(onProgress: ProgressListener): Promise<string> {
 }
 
 /**
- * Returns kube-apiserver and etcd binaries: `WSS_KUBE_APISERVER` / `WSS_ETCD` when set, else the
+ * Returns kube-apiserver, etcd and kube-controller-manager: `WSS_KUBE_APISERVER` / `WSS_ETCD` /
+ * `WSS_KUBE_CONTROLLER_MANAGER` when set, else the
  * per-version cache, else builds them with tools/kube-bin/build.sh (10-20 min the first time),
  * streaming its progress lines. Concurrent callers wait for one build instead of starting another.
  *
@@ -130,7 +135,7 @@ export async function ensureKubeBinaries(options: EnsureKubeBinariesOptions = {}
     const outDir = await runBuild(onProgress);
     const result = cached(outDir || dir);
     if (!result || !existsSync(result.apiserver)) {
-      throw new Error(`${BUILD_SCRIPT} finished but no kube-apiserver/etcd in ${outDir || dir}`);
+      throw new Error(`${BUILD_SCRIPT} finished but no kube-apiserver/etcd/kube-controller-manager in ${outDir || dir}`);
     }
     return result;
   } finally {

@@ -7,6 +7,7 @@ import pLimit from 'p-limit';
 import type { Config, ExternalSecretDef, StoreDef } from '../config/types.ts';
 import type { ExistingSecret, KubeGateway } from '../kube/gateway.ts';
 import type { SecretsClient } from '../providers/secrets-client.ts';
+import type { EsoTakeOverGate } from './adopt-eso.ts';
 import { computeOne } from './compute.ts';
 import { readChecked, recordChecked, stateObjectOf, type CheckedState } from './checked.ts';
 import { isDue, type Selection } from './due.ts';
@@ -40,6 +41,8 @@ export interface ClusterSyncOptions {
   readonly deadline?: number;
   readonly now?: () => Date;
   readonly writeConcurrency?: number;
+  /** May ESO-managed targets be adopted (asked once per run at most)? Default: never. */
+  readonly esoTakeOver?: EsoTakeOverGate;
 }
 
 /**
@@ -87,7 +90,7 @@ export async function syncCluster(o: ClusterSyncOptions): Promise<RunSummary> {
   const fetchLimit = pLimit(64);
   const writeLimit = pLimit(o.writeConcurrency ?? 16);
   const own = { source: o.source, current: new Set(o.config.externalSecrets.map((es) => `${es.namespace}/${es.name}`)) };
-  const ctx = { gateway: o.gateway, now: runStart, own };
+  const ctx = { gateway: o.gateway, now: runStart, own, ...(o.esoTakeOver ? { esoTakeOver: once(o.esoTakeOver) } : {}) };
   const deps = { stores: o.config.stores, clientFor: o.clientFor, source: o.source, mayStart: () => o.deadline === undefined || Date.now() < o.deadline };
   let entriesFetched = 0;
   const fetched = await Promise.all(due.map((es) => fetchLimit(async () => {
@@ -169,6 +172,12 @@ function checksToRecord(due: readonly ExternalSecretDef[], fetched: readonly Out
     if (noSecret || (r?.result === 'unchanged' && unscheduled && es.cadence !== selection.cadence)) out.set(`${es.namespace}/${es.name}`, at);
   });
   return out;
+}
+
+/** The gate is asked at most once per run (it may LIST Deployments cluster-wide). */
+function once(gate: EsoTakeOverGate): EsoTakeOverGate {
+  let answer: Promise<string | undefined> | undefined;
+  return () => (answer ??= gate());
 }
 
 function outcomeOf(es: ExternalSecretDef, result: Outcome['result'], reason: string, message: string): Outcome {

@@ -8,12 +8,15 @@ import type { Computation } from './compute.ts';
 import { dataHash, type DesiredSecret } from './desired-secret.ts';
 import { MANAGED } from '../model/managed.ts';
 import { ownedBy, writeRefusal, type OwnershipContext } from './ownership.ts';
+import { adoptEsoSecret, isEsoManaged, NO_ESO_TAKE_OVER, type EsoTakeOverGate } from './adopt-eso.ts';
 import { REASONS, type Outcome } from './result.ts';
 
 export interface WriteContext {
   readonly gateway: KubeGateway;
   readonly now: Date;
   readonly own: OwnershipContext;
+  /** May an ESO-managed target be adopted now? Default: never (see adopt-eso.ts). */
+  readonly esoTakeOver?: EsoTakeOverGate;
 }
 
 /** Applies one computation given the target's current state; never throws (failures are outcomes). */
@@ -33,6 +36,14 @@ export async function writeResult(c: Computation, existing: ExistingSecret | und
 async function applyDesired(es: ExternalSecretDef, desired: DesiredSecret, existing: ExistingSecret | undefined, ctx: WriteContext): Promise<Outcome> {
   const policy = es.spec.target.creationPolicy;
   if (policy === 'None') return outcome(es, 'skipped', REASONS.none, 'creationPolicy=None: nothing is written');
+  // An ESO-managed target is adopted in place, in one write (adopt-eso.ts), or refused.
+  if (existing && isEsoManaged(existing)) {
+    const a = await adoptEsoSecret(es, desired, existing, { gateway: ctx.gateway, now: ctx.now, gate: ctx.esoTakeOver ?? NO_ESO_TAKE_OVER, source: ctx.own.source });
+    if (a.kind === 'refused') return recordFailure(es, undefined, a.message, ctx);
+    const message = `secret adopted from External Secrets Operator (${a.dataChanged ? 'data updated' : 'data unchanged'})`;
+    await event(ctx, es, 'Normal', REASONS.updated, message);
+    return outcome(es, 'updated', REASONS.updated, message);
+  }
   const refusal = writeRefusal(es, existing, ctx.own);
   if (refusal !== undefined) return recordFailure(es, undefined, refusal, ctx);
   if (!existing && policy === 'Merge') {

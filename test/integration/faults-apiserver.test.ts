@@ -19,7 +19,7 @@ function delegate(inner: KubeGateway, overrides: Partial<KubeGateway>): KubeGate
   const forward = <K extends keyof KubeGateway>(k: K): KubeGateway[K] => (overrides[k] ?? (inner[k] as (...a: unknown[]) => unknown).bind(inner)) as KubeGateway[K];
   return {
     listManagedSecrets: forward('listManagedSecrets'), listSecretMetadata: forward('listSecretMetadata'), getSecret: forward('getSecret'), applySecret: forward('applySecret'),
-    deleteSecret: forward('deleteSecret'), removeSecretKeys: forward('removeSecretKeys'), annotateSecret: forward('annotateSecret'), recordEvent: forward('recordEvent'),
+    deleteSecret: forward('deleteSecret'), removeSecretKeys: forward('removeSecretKeys'), rewriteSecret: forward('rewriteSecret'), annotateSecret: forward('annotateSecret'), recordEvent: forward('recordEvent'),
     readConfigMapWithMeta: forward('readConfigMapWithMeta'), applyConfigMap: forward('applyConfigMap'), replaceConfigMapAnnotation: forward('replaceConfigMapAnnotation'),
     patchConfigMapData: forward('patchConfigMapData'),
     readSecret: forward('readSecret'), readConfigMap: forward('readConfigMap'),

@@ -5,6 +5,8 @@ import { INVALID_MANIFEST, invalidOutcomes, subjectOf } from '../../app/invalid-
 import { runProviders } from '../../app/providers.ts';
 import { runOnce } from '../../app/run.ts';
 import { canonicalCadence } from '../../model/duration.ts';
+import { esoTakeOverGate } from '../../migrate/eso-controller.ts';
+import { loadKubeConfig } from '../../migrate/kube-config.ts';
 import { UsageError } from '../../model/errors.ts';
 import { fileReferences } from '../../providers/file-references.ts';
 import { EMPTY_REFERENCES } from '../../providers/references.ts';
@@ -29,6 +31,7 @@ interface SyncOptions {
   all?: boolean;
   prune?: boolean;
   maxPrune?: string;
+  takeOverFromEso?: boolean;
 }
 
 /** `sync`: to a cluster (from a ConfigMap or files), or offline with `--dry-run=client`. */
@@ -49,6 +52,7 @@ export function registerSyncCommand(program: Command, io: Io, setExit: (code: nu
     .option('--prune', 'delete Owner Secrets whose ExternalSecret left the config (default with --configmap)')
     .option('--no-prune', 'keep them (default with -f, where another file set may own them)')
     .option('--max-prune <N|P%>', 'prune at most N (or P% of this source\'s) Owner Secrets in one run; above it, none (default 50%)')
+    .option('--take-over-from-eso', 'adopt Secrets External Secrets Operator manages even if its controller may run (you stopped it)')
     .action(async (opts: SyncOptions) => {
       if (opts.dryRun !== undefined) return dryRun(opts, io, setExit);
       if (opts.filename && opts.configmap) throw new UsageError('use either -f or --configmap, not both');
@@ -70,6 +74,7 @@ export function registerSyncCommand(program: Command, io: Io, setExit: (code: nu
           selection: { cadence, externalSecrets: opts.externalSecret, all: opts.all },
           ...(opts.prune !== undefined ? { prune: opts.prune } : {}),
           ...(maxPrune ? { maxPrune } : {}),
+          esoTakeOver: esoTakeOverGate(loadKubeConfig(opts), opts.takeOverFromEso === true),
         });
         printSummary(summary, opts.output, io);
         setExit(summary.counts.failed > 0 ? EXIT.failed : EXIT.ok);
