@@ -20,7 +20,12 @@ export interface RunOptions {
   readonly source: string;
   readonly extraNamespaces?: readonly string[];
   readonly selection: Selection;
+  /**
+   * Epoch ms: no ExternalSecret starts after it, endpoint requests are cut at it and every apiserver
+   * call of the run is aborted from it on (unfinished ExternalSecrets are skipped, "time budget").
+   */
   readonly deadline?: number;
+  /** Aborts the whole run (every endpoint request and apiserver call); the caller's end of the run. */
   readonly signal?: AbortSignal;
   readonly prune?: boolean;
   /**
@@ -47,11 +52,13 @@ export async function runOnce(o: RunOptions): Promise<RunSummary> {
   const http = o.http ?? new UndiciTransport();
   const invalid = o.invalid ?? [];
   const prune = invalid.length > 0 ? false : o.prune;
+  const stop = runSignal(o.deadline, o.signal);
+  const gateway = o.gateway.withSignal?.(stop.signal) ?? o.gateway;
   try {
-    const providers = runProviders({ http, references: o.gateway, ...(o.signal ? { signal: o.signal } : {}), ...(o.deadline !== undefined ? { deadline: o.deadline } : {}), ...(o.retry ? { retry: o.retry } : {}) });
+    const providers = runProviders({ http, references: gateway, signal: stop.signal, ...(o.deadline !== undefined ? { deadline: o.deadline } : {}), ...(o.retry ? { retry: o.retry } : {}) });
     const summary = await syncCluster({
       config: o.config,
-      gateway: o.gateway,
+      gateway,
       selection: o.selection,
       clientFor: providers.clientFor,
       endpointRequests: () => providers.requests.sent,
@@ -63,6 +70,24 @@ export async function runOnce(o: RunOptions): Promise<RunSummary> {
     });
     return withInvalidDocuments(summary, invalid);
   } finally {
+    stop.clear();
     if (!o.http) await http.close();
   }
+}
+
+/** One signal for the run: aborted at the deadline or when the caller aborts, whichever comes first. */
+function runSignal(deadline: number | undefined, caller: AbortSignal | undefined): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  const onAbort = (): void => { controller.abort(caller?.reason); };
+  if (caller?.aborted) onAbort();
+  else caller?.addEventListener('abort', onAbort, { once: true });
+  const timer = deadline === undefined ? undefined : setTimeout(() => { controller.abort(new Error('time budget')); }, Math.max(0, deadline - Date.now()));
+  timer?.unref();
+  return {
+    signal: controller.signal,
+    clear: () => {
+      clearTimeout(timer);
+      caller?.removeEventListener('abort', onAbort);
+    },
+  };
 }

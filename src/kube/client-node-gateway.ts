@@ -20,6 +20,7 @@ import { MANAGED } from '../model/managed.ts';
 import type { ConfigMapObject, SecretObject } from '../providers/references.ts';
 import {
   KubeApiError,
+  KubeCallAbortedError,
   KubeUnreachableError,
   type ConfigMapData,
   type ExistingSecret,
@@ -51,13 +52,17 @@ export class ClientNodeGateway implements KubeGateway {
   readonly #core: CoreV1Api;
   readonly #options: ConfigurationOptions;
   readonly #agent: Agent | undefined;
+  readonly #signal: AbortSignal | undefined;
 
-  private constructor(core: CoreV1Api, agent: Agent | undefined) {
+  private constructor(core: CoreV1Api, agent: Agent | undefined, signal?: AbortSignal) {
     this.#core = core;
     this.#agent = agent;
+    this.#signal = signal;
     const shared: ObservableMiddleware = {
       pre: (ctx: RequestContext) => {
         if (agent) ctx.setDispatcher(agent);
+        // client-node hands the context's signal to fetch, so an aborted run cuts the call in flight.
+        if (signal) ctx.setSignal(signal);
         return new Observable(Promise.resolve(ctx));
       },
       post: (res: ResponseContext) => new Observable(Promise.resolve(res)),
@@ -84,17 +89,29 @@ export class ClientNodeGateway implements KubeGateway {
       });
       if (onConnect) agent.on('connect', () => { onConnect(); });
     }
-    return new ClientNodeGateway(kc.makeApiClient(CoreV1Api), agent);
+    return new ClientNodeGateway(kc.makeApiClient(CoreV1Api), agent, undefined);
+  }
+
+  /**
+   * A view sharing this gateway's connections whose every call is bound to `signal` (a run's).
+   *
+   * @example
+   * ```ts
+   * const runGateway = gateway.withSignal(AbortSignal.timeout(60_000));
+   * ```
+   */
+  withSignal(signal: AbortSignal): ClientNodeGateway {
+    return new ClientNodeGateway(this.#core, this.#agent, signal);
   }
 
   async listManagedSecrets(namespace: string): Promise<ExistingSecret[]> {
-    const list = await call(`list Secrets in ${namespace}`, () =>
+    const list = await this.#call(`list Secrets in ${namespace}`, () =>
       this.#core.listNamespacedSecret({ namespace, labelSelector: `${MANAGED.label}=true` }, this.#options));
     return list.items.map(toExisting);
   }
 
   async listSecretMetadata(namespace: string): Promise<ExistingSecret[]> {
-    const list = await call(`list Secret metadata in ${namespace}`, () =>
+    const list = await this.#call(`list Secret metadata in ${namespace}`, () =>
       this.#core.listNamespacedSecret({ namespace }, this.#withHeader('Accept', 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1')));
     // An empty PartialObjectMetadataList has `items: null`.
     return (list.items as V1Secret[] | null ?? []).map((s) => ({ ...toExisting(s), type: '' }));
@@ -102,7 +119,7 @@ export class ClientNodeGateway implements KubeGateway {
 
   async getSecret(namespace: string, name: string): Promise<ExistingSecret | undefined> {
     try {
-      return toExisting(await call(`get Secret ${namespace}/${name}`, () => this.#core.readNamespacedSecret({ namespace, name }, this.#options)));
+      return toExisting(await this.#call(`get Secret ${namespace}/${name}`, () => this.#core.readNamespacedSecret({ namespace, name }, this.#options)));
     } catch (e) {
       if (e instanceof KubeApiError && e.code === 404) return undefined;
       throw e;
@@ -118,7 +135,7 @@ export class ClientNodeGateway implements KubeGateway {
       ...(secret.immutable ? { immutable: true } : {}),
       ...(secret.data ? { data: Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, v.toString('base64')])) } : {}),
     };
-    const res = await call(`apply Secret ${secret.namespace}/${secret.name}`, () =>
+    const res = await this.#call(`apply Secret ${secret.namespace}/${secret.name}`, () =>
       this.#core.patchNamespacedSecretWithHttpInfo(
         { name: secret.name, namespace: secret.namespace, body, fieldManager: FIELD_MANAGER, force: options.force },
         this.#withHeader('Content-Type', PatchStrategy.ServerSideApply),
@@ -127,12 +144,12 @@ export class ClientNodeGateway implements KubeGateway {
   }
 
   async deleteSecret(namespace: string, name: string, precondition: { uid: string; resourceVersion: string }): Promise<void> {
-    await call(`delete Secret ${namespace}/${name}`, () =>
+    await this.#call(`delete Secret ${namespace}/${name}`, () =>
       this.#core.deleteNamespacedSecret({ namespace, name, body: { preconditions: precondition } }, this.#options));
   }
 
   async removeSecretKeys(namespace: string, name: string, keys: readonly string[]): Promise<void> {
-    await call(`remove keys from Secret ${namespace}/${name}`, () =>
+    await this.#call(`remove keys from Secret ${namespace}/${name}`, () =>
       this.#core.patchNamespacedSecret(
         { namespace, name, fieldManager: STATUS_FIELD_MANAGER, body: { data: Object.fromEntries(keys.map((k) => [k, null])) } },
         this.#withHeader('Content-Type', PatchStrategy.MergePatch),
@@ -140,7 +157,7 @@ export class ClientNodeGateway implements KubeGateway {
   }
 
   async annotateSecret(namespace: string, name: string, annotations: Readonly<Record<string, string | null>>): Promise<void> {
-    await call(`annotate Secret ${namespace}/${name}`, () =>
+    await this.#call(`annotate Secret ${namespace}/${name}`, () =>
       this.#core.patchNamespacedSecret(
         { namespace, name, fieldManager: STATUS_FIELD_MANAGER, body: { metadata: { annotations } } },
         this.#withHeader('Content-Type', PatchStrategy.MergePatch),
@@ -149,7 +166,7 @@ export class ClientNodeGateway implements KubeGateway {
 
   async recordEvent(event: SecretEvent): Promise<void> {
     const now = new Date();
-    await call(`create Event in ${event.namespace}`, () =>
+    await this.#call(`create Event in ${event.namespace}`, () =>
       this.#core.createNamespacedEvent({
         namespace: event.namespace,
         body: {
@@ -170,7 +187,7 @@ export class ClientNodeGateway implements KubeGateway {
 
   async readConfigMapWithMeta(namespace: string, name: string): Promise<ConfigMapData | undefined> {
     try {
-      const cm = await call(`get ConfigMap ${namespace}/${name}`, () => this.#core.readNamespacedConfigMap({ namespace, name }, this.#options));
+      const cm = await this.#call(`get ConfigMap ${namespace}/${name}`, () => this.#core.readNamespacedConfigMap({ namespace, name }, this.#options));
       return { data: cm.data ?? {}, annotations: cm.metadata?.annotations ?? {} };
     } catch (e) {
       if (e instanceof KubeApiError && e.code === 404) return undefined;
@@ -179,7 +196,7 @@ export class ClientNodeGateway implements KubeGateway {
   }
 
   async applyConfigMap(namespace: string, name: string, content: ConfigMapData): Promise<void> {
-    await call(`apply ConfigMap ${namespace}/${name}`, () =>
+    await this.#call(`apply ConfigMap ${namespace}/${name}`, () =>
       this.#core.patchNamespacedConfigMap(
         {
           namespace, name, fieldManager: FIELD_MANAGER, force: true,
@@ -191,7 +208,7 @@ export class ClientNodeGateway implements KubeGateway {
 
   async replaceConfigMapAnnotation(namespace: string, name: string, key: string, expected: string, value: string): Promise<void> {
     const path = `/metadata/annotations/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-    await call(`annotate ConfigMap ${namespace}/${name}`, () =>
+    await this.#call(`annotate ConfigMap ${namespace}/${name}`, () =>
       this.#core.patchNamespacedConfigMap(
         { namespace, name, fieldManager: STATUS_FIELD_MANAGER, body: [{ op: 'test', path, value: expected }, { op: 'replace', path, value }] },
         this.#withHeader('Content-Type', PatchStrategy.JsonPatch),
@@ -210,6 +227,10 @@ export class ClientNodeGateway implements KubeGateway {
 
   async close(): Promise<void> {
     await this.#agent?.close();
+  }
+
+  #call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    return call(what, run, this.#signal);
   }
 
   #withHeader(name: string, value: string): ConfigurationOptions {
@@ -241,10 +262,13 @@ function toExisting(s: V1Secret): ExistingSecret {
 }
 
 /** Maps client-node failures to our errors; ApiException messages embed headers and bodies, so they are not reused. */
-async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
+async function call<T>(what: string, run: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  // Checked first: after the run's deadline (or the invocation's end) no call leaves, writes included.
+  if (signal?.aborted) throw new KubeCallAbortedError(`${what}: not sent: the run was stopped (time budget)`);
   try {
     return await run();
   } catch (e) {
+    if (signal?.aborted) throw new KubeCallAbortedError(`${what}: cut: the run was stopped (time budget)`, { cause: e });
     if (e instanceof ApiException) {
       const code = e.code;
       let reason = '';
