@@ -5,6 +5,7 @@
 import type { InvalidDocument } from '../config/partial.ts';
 import type { Config } from '../config/types.ts';
 import type { KubeGateway } from '../kube/gateway.ts';
+import { setLongTimeout } from '../model/long-timer.ts';
 import type { RetryOptions } from '../providers/webhook/retry.ts';
 import { UndiciTransport } from '../providers/webhook/transport.ts';
 import { syncCluster } from '../sync/cluster-sync.ts';
@@ -81,12 +82,12 @@ function runSignal(deadline: number | undefined, caller: AbortSignal | undefined
   const onAbort = (): void => { controller.abort(caller?.reason); };
   if (caller?.aborted) onAbort();
   else caller?.addEventListener('abort', onAbort, { once: true });
-  const timer = deadline === undefined ? undefined : setTimeout(() => { controller.abort(new Error('time budget')); }, Math.max(0, deadline - Date.now()));
-  timer?.unref();
+  // A long timer: a far deadline must not overflow Node's 24.8-day setTimeout (which then fires at once).
+  const timer = deadline === undefined ? undefined : setLongTimeout(() => { controller.abort(new Error('time budget')); }, Math.max(0, deadline - Date.now()), { unref: true });
   return {
     signal: controller.signal,
     clear: () => {
-      clearTimeout(timer);
+      timer?.clear();
       caller?.removeEventListener('abort', onAbort);
     },
   };
