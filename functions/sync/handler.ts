@@ -96,13 +96,15 @@ interface InvocationResult { readonly summary: RunSummary; readonly unserved: re
 /** Loads the config and runs the sync, every apiserver call and endpoint request bound to `stop`. */
 async function runInvocation(w: Wiring, trigger: Trigger, selection: ReturnType<typeof parseEvent>['selection'], deadline: number, stop: AbortSignal): Promise<InvocationResult> {
   const ref = w.settings.configMap ? parseConfigMapRef(w.settings.configMap) : DEFAULT_CONFIGMAP;
+  // Every apiserver call of this run, writes and Events included, stops at the deadline.
+  const gateway = w.gateway.withSignal(AbortSignal.any([stop, AbortSignal.timeout(Math.max(0, deadline - Date.now()))]));
   // An invalid document fails alone: it is in the report (SyncRunHadFailures), the invocation
   // succeeds, so Lambda does not retry a config that will not change by itself.
-  const loaded = await loadFromConfigMap(w.gateway.withSignal(stop), ref, w.settings.defaultNamespace, { partial: true });
+  const loaded = await loadFromConfigMap(gateway, ref, w.settings.defaultNamespace, { partial: true });
   // ForceRefresh reaches every function; each keeps what it owns in the current config, or does nothing.
   const route = routeFor(trigger, selection, loaded.config, w.settings);
   const summary = route.selection ? await runOnce({
-    gateway: w.gateway,
+    gateway,
     config: loaded.config,
     source: loaded.source,
     extraNamespaces: loaded.extraNamespaces,

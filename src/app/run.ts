@@ -22,11 +22,12 @@ export interface RunOptions {
   readonly extraNamespaces?: readonly string[];
   readonly selection: Selection;
   /**
-   * Epoch ms: no ExternalSecret starts after it, endpoint requests are cut at it and every apiserver
-   * call of the run is aborted from it on (unfinished ExternalSecrets are skipped, "time budget").
+   * Epoch ms: no ExternalSecret starts after it and endpoint requests are cut at it (unfinished
+   * ExternalSecrets are skipped, "time budget"). Bind the gateway to the same deadline
+   * (`ClientNodeGateway.withSignal`) so apiserver calls stop too.
    */
   readonly deadline?: number;
-  /** Aborts the whole run (every endpoint request and apiserver call); the caller's end of the run. */
+  /** Aborts every endpoint request of the run; the caller's end of the run. */
   readonly signal?: AbortSignal;
   readonly prune?: boolean;
   /**
@@ -54,12 +55,11 @@ export async function runOnce(o: RunOptions): Promise<RunSummary> {
   const invalid = o.invalid ?? [];
   const prune = invalid.length > 0 ? false : o.prune;
   const stop = runSignal(o.deadline, o.signal);
-  const gateway = o.gateway.withSignal?.(stop.signal) ?? o.gateway;
   try {
-    const providers = runProviders({ http, references: gateway, signal: stop.signal, ...(o.deadline !== undefined ? { deadline: o.deadline } : {}), ...(o.retry ? { retry: o.retry } : {}) });
+    const providers = runProviders({ http, references: o.gateway, signal: stop.signal, ...(o.deadline !== undefined ? { deadline: o.deadline } : {}), ...(o.retry ? { retry: o.retry } : {}) });
     const summary = await syncCluster({
       config: o.config,
-      gateway,
+      gateway: o.gateway,
       selection: o.selection,
       clientFor: providers.clientFor,
       endpointRequests: () => providers.requests.sent,

@@ -73,11 +73,6 @@ export interface KubeGateway extends ReferenceReader {
    * with a test: 422 when it changed meanwhile); nothing else of the ConfigMap is touched.
    */
   replaceConfigMapAnnotation(namespace: string, name: string, key: string, expected: string, value: string): Promise<void>;
-  /**
-   * The same gateway with every call bound to `signal`: a call is not sent once it has fired, and one
-   * in flight is cut ({@link KubeCallAbortedError}). Adapters without it are used as they are.
-   */
-  withSignal?(signal: AbortSignal): KubeGateway;
 }
 
 /** An apiserver answer other than success: status code and Kubernetes reason, never the request. */
