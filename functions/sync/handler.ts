@@ -13,12 +13,13 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { DEFAULT_CONFIGMAP, loadFromConfigMap, parseConfigMapRef } from '../../src/app/config-source.ts';
 import { runOnce } from '../../src/app/run.ts';
+import type { RunSummary } from '../../src/sync/result.ts';
 import { putEvents } from '../../src/aws/events.ts';
 import type { ClientNodeGateway } from '../../src/kube/client-node-gateway.ts';
 import { UndiciTransport } from '../../src/providers/webhook/transport.ts';
 import { openClusterGateway } from './cluster.ts';
 import { parseEvent, type Trigger } from './event.ts';
-import { idleSummary, routeFor, withUnserved } from './owned.ts';
+import { abandonedSummary, idleSummary, routeFor, withUnserved } from './owned.ts';
 import { METRICS } from './contract.ts';
 import { recordMetrics, reportOf, resultEntry, type RunReport } from './report.ts';
 import { readSettings, type Settings } from './settings.ts';
@@ -49,36 +50,34 @@ async function dropWiring(): Promise<void> {
   await Promise.allSettled([w?.gateway.close(), w?.http.close()]);
 }
 
+/** middy rejects this long before Lambda's own timeout; the report must be back before that. */
+const EARLY_TIMEOUT_MS = 2_000;
+
 async function sync(event: unknown, context: Context, { signal }: { signal: AbortSignal }): Promise<RunReport> {
   const { trigger, selection } = parseEvent(event);
   logger.appendKeys({ trigger: trigger.kind });
   warm ??= wire();
+  // This invocation's work: aborted when it returns, so nothing of it (a write, an Event, a request)
+  // runs during the next warm invocation.
+  const invocation = new AbortController();
+  const stop = AbortSignal.any([signal, invocation.signal]);
   let w: Wiring | undefined;
   try {
     w = await warm;
-    metrics.addDimension('cadence', w.settings.cadence ?? 'any');
-    const ref = w.settings.configMap ? parseConfigMapRef(w.settings.configMap) : DEFAULT_CONFIGMAP;
-    // An invalid document fails alone: it is in the report (SyncRunHadFailures), the invocation
-    // succeeds, so Lambda does not retry a config that will not change by itself.
-    const loaded = await loadFromConfigMap(w.gateway, ref, w.settings.defaultNamespace, { partial: true });
-    // ForceRefresh reaches every function; each keeps what it owns in the current config, or does nothing.
-    const route = routeFor(trigger, selection, loaded.config, w.settings);
-    const summary = route.selection ? await runOnce({
-      gateway: w.gateway,
-      config: loaded.config,
-      source: loaded.source,
-      extraNamespaces: loaded.extraNamespaces,
-      invalid: loaded.invalid,
-      selection: { ...route.selection, scheduledCadences: w.settings.scheduledCadences },
-      deadline: Date.now() + context.getRemainingTimeInMillis() - w.settings.deadlineMarginMs,
-      signal,
-      http: w.http,
-      maxPrune: w.settings.maxPrune,
-    }) : idleSummary();
-    const report = withUnserved(reportOf(summary, trigger), route.unserved, loaded.source);
+    const wiring = w;
+    metrics.addDimension('cadence', wiring.settings.cadence ?? 'any');
+    const remaining = context.getRemainingTimeInMillis();
+    const deadline = Date.now() + remaining - wiring.settings.deadlineMarginMs;
+    // The run stops itself at the deadline; if something still holds it, the report goes out anyway
+    // halfway between the deadline and middy's early timeout.
+    const giveUpAt = deadline + Math.max(0, (wiring.settings.deadlineMarginMs - EARLY_TIMEOUT_MS) / 2);
+    const work = runInvocation(wiring, trigger, selection, deadline, stop);
+    work.catch(() => undefined); // a late rejection after giving up must not be unhandled
+    const done = await raceUntil(work, giveUpAt);
+    const report = done ? withUnserved(reportOf(done.summary, trigger), done.unserved, done.source) : reportOf(abandonedSummary(wiring.settings.cadence ?? ''), trigger);
     recordMetrics(report, { addMetric: (name, unit, value) => { metrics.addMetric(name, MetricUnit[unit], value); } });
     logger.info('sync run finished', { report });
-    await publish(w, { report }, context);
+    await publish(wiring, { report }, context);
     return report;
   } catch (e) {
     const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -87,6 +86,46 @@ async function sync(event: unknown, context: Context, { signal }: { signal: Abor
     if (w) await publish(w, { trigger, error }, context);
     await dropWiring();
     throw e;
+  } finally {
+    invocation.abort(new Error('invocation returned'));
+  }
+}
+
+interface InvocationResult { readonly summary: RunSummary; readonly unserved: readonly string[]; readonly source: string }
+
+/** Loads the config and runs the sync, every apiserver call and endpoint request bound to `stop`. */
+async function runInvocation(w: Wiring, trigger: Trigger, selection: ReturnType<typeof parseEvent>['selection'], deadline: number, stop: AbortSignal): Promise<InvocationResult> {
+  const ref = w.settings.configMap ? parseConfigMapRef(w.settings.configMap) : DEFAULT_CONFIGMAP;
+  // Every apiserver call of this run, writes and Events included, stops at the deadline.
+  const gateway = w.gateway.withSignal(AbortSignal.any([stop, AbortSignal.timeout(Math.max(0, deadline - Date.now()))]));
+  // An invalid document fails alone: it is in the report (SyncRunHadFailures), the invocation
+  // succeeds, so Lambda does not retry a config that will not change by itself.
+  const loaded = await loadFromConfigMap(gateway, ref, w.settings.defaultNamespace, { partial: true });
+  // ForceRefresh reaches every function; each keeps what it owns in the current config, or does nothing.
+  const route = routeFor(trigger, selection, loaded.config, w.settings);
+  const summary = route.selection ? await runOnce({
+    gateway,
+    config: loaded.config,
+    source: loaded.source,
+    extraNamespaces: loaded.extraNamespaces,
+    invalid: loaded.invalid,
+    selection: { ...route.selection, scheduledCadences: w.settings.scheduledCadences },
+    deadline,
+    signal: stop,
+    http: w.http,
+    maxPrune: w.settings.maxPrune,
+  }) : idleSummary();
+  return { summary, unserved: route.unserved, source: loaded.source };
+}
+
+/** The work's result, or undefined if it is still running at `at` (epoch ms). */
+async function raceUntil<T>(work: Promise<T>, at: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => { timer = setTimeout(resolve, Math.max(0, at - Date.now()), undefined); });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -108,7 +147,7 @@ async function publish(w: Wiring, outcome: { report: RunReport } | { trigger: Tr
  * await handler({ cadence: '1h' }, context);
  * ```
  */
-export const handler = middy<unknown, RunReport>({ timeoutEarlyInMillis: 2_000 })
+export const handler = middy<unknown, RunReport>({ timeoutEarlyInMillis: EARLY_TIMEOUT_MS })
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics, { captureColdStartMetric: true }))
   .handler(sync);

@@ -8,7 +8,7 @@
 import type { Config } from '../../src/config/types.ts';
 import { parseGoDuration } from '../../src/model/duration.ts';
 import type { Selection } from '../../src/sync/due.ts';
-import type { RunSummary } from '../../src/sync/result.ts';
+import { countOutcomes, REASONS, type RunSummary } from '../../src/sync/result.ts';
 import type { Trigger } from './event.ts';
 import type { ReportItem, RunReport } from './report.ts';
 
@@ -70,6 +70,20 @@ export function routeFor(trigger: Trigger, selection: Selection, config: Config,
 /** The summary of a run that had nothing to do. */
 export function idleSummary(): RunSummary {
   return { outcomes: [], counts: { created: 0, updated: 0, unchanged: 0, deleted: 0, skipped: 0, failed: 0 }, endpointRequests: 0, entriesFetched: 0, durationMs: 0 };
+}
+
+/**
+ * What the handler reports when the run still had not returned well after its deadline (something
+ * ignored the run's abort): one skipped line saying so; the run's leftovers are abandoned.
+ *
+ * @example
+ * ```ts
+ * reportOf(abandonedSummary('1h'), trigger).skipped[0]?.reason; // 'DeadlineReached'
+ * ```
+ */
+export function abandonedSummary(cadence: string): RunSummary {
+  const outcome = { externalSecret: '(run)', target: '', cadence, result: 'skipped', reason: REASONS.deadline, message: 'time budget: the run had not finished by its deadline; its unfinished ExternalSecrets were abandoned, their Secrets untouched' } as const;
+  return { outcomes: [outcome], counts: countOutcomes([outcome]), endpointRequests: 0, entriesFetched: 0, durationMs: 0 };
 }
 
 /**

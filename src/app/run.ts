@@ -5,6 +5,7 @@
 import type { InvalidDocument } from '../config/partial.ts';
 import type { Config } from '../config/types.ts';
 import type { KubeGateway } from '../kube/gateway.ts';
+import { setLongTimeout } from '../model/long-timer.ts';
 import type { RetryOptions } from '../providers/webhook/retry.ts';
 import { UndiciTransport } from '../providers/webhook/transport.ts';
 import { normaliseSelection } from '../sync/cadence.ts';
@@ -22,7 +23,13 @@ export interface RunOptions {
   readonly source: string;
   readonly extraNamespaces?: readonly string[];
   readonly selection: Selection;
+  /**
+   * Epoch ms: no ExternalSecret starts after it and endpoint requests are cut at it (unfinished
+   * ExternalSecrets are skipped, "time budget"). Bind the gateway to the same deadline
+   * (`ClientNodeGateway.withSignal`) so apiserver calls stop too.
+   */
   readonly deadline?: number;
+  /** Aborts every endpoint request of the run; the caller's end of the run. */
   readonly signal?: AbortSignal;
   readonly prune?: boolean;
   /**
@@ -54,8 +61,9 @@ export async function runOnce(o: RunOptions): Promise<RunSummary> {
   const http = o.http ?? new UndiciTransport();
   const invalid = o.invalid ?? [];
   const prune = invalid.length > 0 ? false : o.prune;
+  const stop = runSignal(o.deadline, o.signal);
   try {
-    const providers = runProviders({ http, references: o.gateway, ...(o.signal ? { signal: o.signal } : {}), ...(o.deadline !== undefined ? { deadline: o.deadline } : {}), ...(o.retry ? { retry: o.retry } : {}) });
+    const providers = runProviders({ http, references: o.gateway, signal: stop.signal, ...(o.deadline !== undefined ? { deadline: o.deadline } : {}), ...(o.retry ? { retry: o.retry } : {}) });
     const summary = await syncCluster({
       config: o.config,
       gateway: o.gateway,
@@ -71,6 +79,24 @@ export async function runOnce(o: RunOptions): Promise<RunSummary> {
     });
     return withInvalidDocuments(summary, invalid);
   } finally {
+    stop.clear();
     if (!o.http) await http.close();
   }
+}
+
+/** One signal for the run: aborted at the deadline or when the caller aborts, whichever comes first. */
+function runSignal(deadline: number | undefined, caller: AbortSignal | undefined): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  const onAbort = (): void => { controller.abort(caller?.reason); };
+  if (caller?.aborted) onAbort();
+  else caller?.addEventListener('abort', onAbort, { once: true });
+  // A long timer: a far deadline must not overflow Node's 24.8-day setTimeout (which then fires at once).
+  const timer = deadline === undefined ? undefined : setLongTimeout(() => { controller.abort(new Error('time budget')); }, Math.max(0, deadline - Date.now()), { unref: true });
+  return {
+    signal: controller.signal,
+    clear: () => {
+      timer?.clear();
+      caller?.removeEventListener('abort', onAbort);
+    },
+  };
 }

@@ -21,6 +21,7 @@ import { MANAGED } from '../model/managed.ts';
 import type { ConfigMapObject, SecretObject } from '../providers/references.ts';
 import {
   KubeApiError,
+  KubeCallAbortedError,
   KubeUnreachableError,
   type ConfigMapData,
   type ExistingSecret,
@@ -53,13 +54,17 @@ export class ClientNodeGateway implements KubeGateway {
   readonly #core: CoreV1Api;
   readonly #options: ConfigurationOptions;
   readonly #agent: Agent | undefined;
+  readonly #signal: AbortSignal | undefined;
 
-  private constructor(core: CoreV1Api, agent: Agent | undefined) {
+  private constructor(core: CoreV1Api, agent: Agent | undefined, signal?: AbortSignal) {
     this.#core = core;
     this.#agent = agent;
+    this.#signal = signal;
     const shared: ObservableMiddleware = {
       pre: (ctx: RequestContext) => {
         if (agent) ctx.setDispatcher(agent);
+        // client-node hands the context's signal to fetch, so an aborted run cuts the call in flight.
+        if (signal) ctx.setSignal(signal);
         return new Observable(Promise.resolve(ctx));
       },
       post: (res: ResponseContext) => new Observable(Promise.resolve(res)),
@@ -86,17 +91,29 @@ export class ClientNodeGateway implements KubeGateway {
       });
       if (onConnect) agent.on('connect', () => { onConnect(); });
     }
-    return new ClientNodeGateway(kc.makeApiClient(CoreV1Api), agent);
+    return new ClientNodeGateway(kc.makeApiClient(CoreV1Api), agent, undefined);
+  }
+
+  /**
+   * A view sharing this gateway's connections whose every call is bound to `signal` (a run's).
+   *
+   * @example
+   * ```ts
+   * const runGateway = gateway.withSignal(AbortSignal.timeout(60_000));
+   * ```
+   */
+  withSignal(signal: AbortSignal): ClientNodeGateway {
+    return new ClientNodeGateway(this.#core, this.#agent, signal);
   }
 
   async listManagedSecrets(namespace: string): Promise<ExistingSecret[]> {
-    const list = await call(`list Secrets in ${namespace}`, () =>
+    const list = await this.#call(`list Secrets in ${namespace}`, () =>
       this.#core.listNamespacedSecret({ namespace, labelSelector: `${MANAGED.label}=true` }, this.#options));
     return list.items.map(toExisting);
   }
 
   async listSecretMetadata(namespace: string): Promise<ExistingSecret[]> {
-    const list = await call(`list Secret metadata in ${namespace}`, () =>
+    const list = await this.#call(`list Secret metadata in ${namespace}`, () =>
       this.#core.listNamespacedSecret({ namespace }, this.#withHeader('Accept', 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1')));
     // An empty PartialObjectMetadataList has `items: null`.
     return (list.items as V1Secret[] | null ?? []).map((s) => ({ ...toExisting(s), type: '' }));
@@ -104,7 +121,7 @@ export class ClientNodeGateway implements KubeGateway {
 
   async getSecret(namespace: string, name: string): Promise<ExistingSecret | undefined> {
     try {
-      return toExisting(await call(`get Secret ${namespace}/${name}`, () => this.#core.readNamespacedSecret({ namespace, name }, this.#options)));
+      return toExisting(await this.#call(`get Secret ${namespace}/${name}`, () => this.#core.readNamespacedSecret({ namespace, name }, this.#options)));
     } catch (e) {
       if (e instanceof KubeApiError && e.code === 404) return undefined;
       throw e;
@@ -120,7 +137,7 @@ export class ClientNodeGateway implements KubeGateway {
       ...(secret.immutable ? { immutable: true } : {}),
       ...(secret.data ? { data: Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, v.toString('base64')])) } : {}),
     };
-    const res = await call(`apply Secret ${secret.namespace}/${secret.name}`, () =>
+    const res = await this.#call(`apply Secret ${secret.namespace}/${secret.name}`, () =>
       this.#core.patchNamespacedSecretWithHttpInfo(
         { name: secret.name, namespace: secret.namespace, body, fieldManager: FIELD_MANAGER, force: options.force },
         this.#withHeader('Content-Type', PatchStrategy.ServerSideApply),
@@ -129,12 +146,12 @@ export class ClientNodeGateway implements KubeGateway {
   }
 
   async deleteSecret(namespace: string, name: string, precondition: { uid: string; resourceVersion: string }): Promise<void> {
-    await call(`delete Secret ${namespace}/${name}`, () =>
+    await this.#call(`delete Secret ${namespace}/${name}`, () =>
       this.#core.deleteNamespacedSecret({ namespace, name, body: { preconditions: precondition } }, this.#options));
   }
 
   async removeSecretKeys(namespace: string, name: string, keys: readonly string[]): Promise<void> {
-    await call(`remove keys from Secret ${namespace}/${name}`, () =>
+    await this.#call(`remove keys from Secret ${namespace}/${name}`, () =>
       this.#core.patchNamespacedSecret(
         { namespace, name, fieldManager: STATUS_FIELD_MANAGER, body: { data: Object.fromEntries(keys.map((k) => [k, null])) } },
         this.#withHeader('Content-Type', PatchStrategy.MergePatch),
@@ -142,7 +159,7 @@ export class ClientNodeGateway implements KubeGateway {
   }
 
   async annotateSecret(namespace: string, name: string, annotations: Readonly<Record<string, string | null>>): Promise<void> {
-    await call(`annotate Secret ${namespace}/${name}`, () =>
+    await this.#call(`annotate Secret ${namespace}/${name}`, () =>
       this.#core.patchNamespacedSecret(
         { namespace, name, fieldManager: STATUS_FIELD_MANAGER, body: { metadata: { annotations } } },
         this.#withHeader('Content-Type', PatchStrategy.MergePatch),
@@ -158,7 +175,7 @@ export class ClientNodeGateway implements KubeGateway {
     const now = new Date();
     const name = eventName(event);
     try {
-      await call(`create Event in ${event.namespace}`, () =>
+      await this.#call(`create Event in ${event.namespace}`, () =>
         this.#core.createNamespacedEvent({
           namespace: event.namespace,
           body: {
@@ -181,9 +198,9 @@ export class ClientNodeGateway implements KubeGateway {
     }
     // It exists: count it. The resourceVersion makes a concurrent increment a 409, retried once.
     for (let attempt = 0; ; attempt++) {
-      const current = await call(`get Event ${event.namespace}/${name}`, () => this.#core.readNamespacedEvent({ namespace: event.namespace, name }, this.#options));
+      const current = await this.#call(`get Event ${event.namespace}/${name}`, () => this.#core.readNamespacedEvent({ namespace: event.namespace, name }, this.#options));
       try {
-        await call(`patch Event ${event.namespace}/${name}`, () =>
+        await this.#call(`patch Event ${event.namespace}/${name}`, () =>
           this.#core.patchNamespacedEvent(
             { namespace: event.namespace, name, body: { metadata: { resourceVersion: current.metadata?.resourceVersion }, count: (current.count ?? 1) + 1, lastTimestamp: now.toISOString() } },
             this.#withHeader('Content-Type', PatchStrategy.MergePatch),
@@ -197,7 +214,7 @@ export class ClientNodeGateway implements KubeGateway {
 
   async readConfigMapWithMeta(namespace: string, name: string): Promise<ConfigMapData | undefined> {
     try {
-      const cm = await call(`get ConfigMap ${namespace}/${name}`, () => this.#core.readNamespacedConfigMap({ namespace, name }, this.#options));
+      const cm = await this.#call(`get ConfigMap ${namespace}/${name}`, () => this.#core.readNamespacedConfigMap({ namespace, name }, this.#options));
       return { data: cm.data ?? {}, annotations: cm.metadata?.annotations ?? {} };
     } catch (e) {
       if (e instanceof KubeApiError && e.code === 404) return undefined;
@@ -206,7 +223,7 @@ export class ClientNodeGateway implements KubeGateway {
   }
 
   async applyConfigMap(namespace: string, name: string, content: ConfigMapData): Promise<void> {
-    await call(`apply ConfigMap ${namespace}/${name}`, () =>
+    await this.#call(`apply ConfigMap ${namespace}/${name}`, () =>
       this.#core.patchNamespacedConfigMap(
         {
           namespace, name, fieldManager: FIELD_MANAGER, force: true,
@@ -218,7 +235,7 @@ export class ClientNodeGateway implements KubeGateway {
 
   async patchConfigMapData(namespace: string, name: string, data: Readonly<Record<string, string | null>>): Promise<void> {
     try {
-      await call(`patch ConfigMap ${namespace}/${name}`, () =>
+      await this.#call(`patch ConfigMap ${namespace}/${name}`, () =>
         this.#core.patchNamespacedConfigMap(
           { namespace, name, fieldManager: STATUS_FIELD_MANAGER, body: { data } },
           this.#withHeader('Content-Type', PatchStrategy.MergePatch),
@@ -227,7 +244,7 @@ export class ClientNodeGateway implements KubeGateway {
       if (!(e instanceof KubeApiError && e.code === 404)) throw e;
       // Server-side apply creates it (the patch verb, so RBAC can name it in resourceNames).
       const fresh = Object.fromEntries(Object.entries(data).filter((kv): kv is [string, string] => kv[1] !== null));
-      await call(`apply ConfigMap ${namespace}/${name}`, () =>
+      await this.#call(`apply ConfigMap ${namespace}/${name}`, () =>
         this.#core.patchNamespacedConfigMap(
           { namespace, name, fieldManager: STATUS_FIELD_MANAGER, body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: fresh } },
           this.#withHeader('Content-Type', PatchStrategy.ServerSideApply),
@@ -245,7 +262,7 @@ export class ClientNodeGateway implements KubeGateway {
       set('/metadata/annotations', { ...r.annotations }),
       ...(r.data ? [set('/data', Object.fromEntries(Object.entries(r.data).map(([k, v]) => [k, v.toString('base64')])))] : []),
     ];
-    await call(`rewrite Secret ${r.namespace}/${r.name}`, () =>
+    await this.#call(`rewrite Secret ${r.namespace}/${r.name}`, () =>
       this.#core.patchNamespacedSecret(
         { namespace: r.namespace, name: r.name, fieldManager: FIELD_MANAGER, body },
         this.#withHeader('Content-Type', PatchStrategy.JsonPatch),
@@ -254,7 +271,7 @@ export class ClientNodeGateway implements KubeGateway {
 
   async replaceConfigMapAnnotation(namespace: string, name: string, key: string, expected: string, value: string): Promise<void> {
     const path = `/metadata/annotations/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-    await call(`annotate ConfigMap ${namespace}/${name}`, () =>
+    await this.#call(`annotate ConfigMap ${namespace}/${name}`, () =>
       this.#core.patchNamespacedConfigMap(
         { namespace, name, fieldManager: STATUS_FIELD_MANAGER, body: [{ op: 'test', path, value: expected }, { op: 'replace', path, value }] },
         this.#withHeader('Content-Type', PatchStrategy.JsonPatch),
@@ -273,6 +290,10 @@ export class ClientNodeGateway implements KubeGateway {
 
   async close(): Promise<void> {
     await this.#agent?.close();
+  }
+
+  #call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    return call(what, run, this.#signal);
   }
 
   #withHeader(name: string, value: string): ConfigurationOptions {
@@ -307,10 +328,13 @@ function toExisting(s: V1Secret): ExistingSecret {
 }
 
 /** Maps client-node failures to our errors; ApiException messages embed headers and bodies, so they are not reused. */
-async function call<T>(what: string, run: () => Promise<T>): Promise<T> {
+async function call<T>(what: string, run: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  // Checked first: after the run's deadline (or the invocation's end) no call leaves, writes included.
+  if (signal?.aborted) throw new KubeCallAbortedError(`${what}: not sent: the run was stopped (time budget)`);
   try {
     return await run();
   } catch (e) {
+    if (signal?.aborted) throw new KubeCallAbortedError(`${what}: cut: the run was stopped (time budget)`, { cause: e });
     if (e instanceof ApiException) {
       const code = e.code;
       let reason = '';

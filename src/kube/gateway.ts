@@ -122,3 +122,6 @@ export class KubeApiError extends WebhookSecretSyncError {
 
 /** The apiserver could not be reached at all (systemic: fails the run). */
 export class KubeUnreachableError extends WebhookSecretSyncError {}
+
+/** An apiserver call not sent, or cut, because the run was aborted (its time budget ran out). Nothing was written by it. */
+export class KubeCallAbortedError extends WebhookSecretSyncError {}

@@ -7,3 +7,13 @@ export class ProviderSecretNotFoundError extends WebhookSecretSyncError {
     super(message, options);
   }
 }
+
+/**
+ * The run's time budget ran out before the provider answered (the request was cut at the run's
+ * deadline, not at the store's timeout). The engine reports the ExternalSecret as skipped, not failed.
+ */
+export class ProviderTimeBudgetError extends WebhookSecretSyncError {
+  constructor(message = "not finished: the run's time budget ran out while the endpoint was answering", options?: ErrorOptions) {
+    super(message, options);
+  }
+}

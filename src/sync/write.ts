@@ -3,7 +3,8 @@
  * deletionPolicy, immutable, ownership), and writes nothing when the Secret is already right.
  */
 import type { ExternalSecretDef } from '../config/types.ts';
-import { KubeApiError, type ExistingSecret, type KubeGateway } from '../kube/gateway.ts';
+import { KubeApiError, KubeCallAbortedError, type ExistingSecret, type KubeGateway } from '../kube/gateway.ts';
+import { ProviderTimeBudgetError } from '../providers/errors.ts';
 import type { Computation } from './compute.ts';
 import { dataHash, type DesiredSecret } from './desired-secret.ts';
 import { MANAGED } from '../model/managed.ts';
@@ -23,14 +24,25 @@ export interface WriteContext {
 export async function writeResult(c: Computation, existing: ExistingSecret | undefined, ctx: WriteContext): Promise<Outcome> {
   const es = c.es;
   try {
+    if (c.kind === 'failed' && outOfTime(c.error)) return outcome(es, 'skipped', REASONS.deadline, `time budget: ${c.error.message}; the Secret is untouched`);
     if (c.kind === 'failed') return await recordFailure(es, existing, c.error.message, ctx);
     if (c.kind === 'gone') return await deleteGone(es, existing, ctx);
     if (c.kind === 'retained') return outcome(es, 'unchanged', REASONS.synced, `secret retained due to DeletionPolicy=${es.spec.target.deletionPolicy}: the provider returned no data`);
     if (c.kind === 'not-started') return outcome(es, 'skipped', REASONS.deadline, 'not started: the run reached its time budget');
     return await applyDesired(es, c.secret, existing, ctx);
   } catch (e) {
+    // An aborted write changed nothing, and no status may be written after the run's deadline.
+    if (outOfTime(e)) return outcome(es, 'skipped', REASONS.deadline, `time budget: ${(e as Error).message}; the Secret is untouched`);
     return await recordFailure(es, existing, (e as Error).message, ctx).catch(() => failed(es, (e as Error).message));
   }
+}
+
+/** Cut by the run's time budget (an endpoint request or an apiserver call), anywhere in the cause chain. */
+function outOfTime(e: unknown): boolean {
+  for (let cur = e, depth = 0; cur instanceof Error && depth < 5; cur = cur.cause, depth++) {
+    if (cur instanceof ProviderTimeBudgetError || cur instanceof KubeCallAbortedError) return true;
+  }
+  return false;
 }
 
 async function applyDesired(es: ExternalSecretDef, desired: DesiredSecret, existing: ExistingSecret | undefined, ctx: WriteContext): Promise<Outcome> {

@@ -86,10 +86,23 @@ async function invoke(rie: Rie, event: unknown): Promise<{ status: number; body:
   return { status: res.status, body: JSON.parse(text) as Record<string, unknown>, ms: Math.round(performance.now() - started) };
 }
 
-function manifestsYaml(endpoint: HttpsEndpoint, namespace: string): string {
-  const store = { apiVersion: 'external-secrets.io/v1', kind: 'SecretStore', metadata: { name: 'store', namespace }, spec: { provider: { webhook: { url: `${endpoint.url}/secrets/{{ .remoteRef.key }}`, result: { jsonPath: '$.value' }, caBundle: Buffer.from(endpoint.caPem).toString('base64') } } } };
-  const es = (name: string, key: string, refreshInterval: string) => ({ apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name, namespace }, spec: { refreshInterval, secretStoreRef: { name: 'store' }, data: [{ secretKey: 'password', remoteRef: { key } }] } });
-  return [store, es('db', 'db', '1h'), es('api', 'api', '15m')].map((d) => stringify(d)).join('---\n');
+function manifestsYaml(endpoint: HttpsEndpoint, namespace: string, names: readonly (readonly [string, string])[] = [['db', '1h'], ['api', '15m']], path = 'secrets'): string {
+  const store = { apiVersion: 'external-secrets.io/v1', kind: 'SecretStore', metadata: { name: 'store', namespace }, spec: { provider: { webhook: { url: `${endpoint.url}/${path}/{{ .remoteRef.key }}`, result: { jsonPath: '$.value' }, caBundle: Buffer.from(endpoint.caPem).toString('base64') } } } };
+  const es = (name: string, refreshInterval: string) => ({ apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name, namespace }, spec: { refreshInterval, secretStoreRef: { name: 'store' }, data: [{ secretKey: 'password', remoteRef: { key: name } }] } });
+  return [store, ...names.map(([name, refreshInterval]) => es(name, refreshInterval))].map((d) => stringify(d)).join('---\n');
+}
+
+/** A namespace with its manifests in a ConfigMap and the least-privilege kubeconfig in moto's Secrets Manager; the env for RIE. */
+async function deployConfig(moto: Moto, yamlFor: (namespace: string) => string, prefix: string): Promise<{ namespace: string; env: Record<string, string> }> {
+  const namespace = await freshNamespace(prefix);
+  const yaml = yamlFor(namespace);
+  const configMap = { namespace, name: 'wss-config' };
+  const identity = await syncIdentityFor(loadConfig([{ source: 'all.yaml', text: yaml }]), { home: namespace, configMap });
+  const adminGateway = await gatewayFromKubeconfigText(readFileSync(providedCluster().adminKubeconfigPath, 'utf8'));
+  await adminGateway.applyConfigMap(namespace, configMap.name, { data: { 'all.yaml': yaml }, annotations: {} });
+  await adminGateway.close();
+  const secret = await new SecretsManagerClient(moto.client).send(new CreateSecretCommand({ Name: `kubeconfig-${namespace}`, SecretString: identity.kubeconfigYaml }));
+  return { namespace, env: { ...moto.env, WSS_KUBECONFIG_SECRET_ARN: secret.ARN ?? '', WSS_CONFIGMAP: `${namespace}/${configMap.name}`, WSS_EVENT_BUS_NAME: BUS, WSS_DEFAULT_NAMESPACE: namespace } };
 }
 
 describe.skipIf(!hasCluster())('sync function under the Lambda Runtime Interface Emulator', () => {
@@ -99,24 +112,19 @@ describe.skipIf(!hasCluster())('sync function under the Lambda Runtime Interface
   let results: EventCapture;
   let bundle: Bundle;
   let namespace: string;
+  let rieBinary: string;
   const values = { db: canary('db'), api: canary('api') };
 
   beforeAll(async () => {
-    const rieBinary = execFileSync('bash', [join(ROOT, 'tools/lambda-rie/build.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+    rieBinary = execFileSync('bash', [join(ROOT, 'tools/lambda-rie/build.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
     expect(existsSync(rieBinary)).toBe(true);
     [endpoint, moto, bundle] = await Promise.all([startHttpsEndpoint(), startMoto(), synthesizedFunction()]);
-    // The cluster side: manifests in a ConfigMap, an identity with exactly the RBAC `rbac` prints.
-    namespace = await freshNamespace('rie');
-    const yaml = manifestsYaml(endpoint, namespace);
-    const configMap = { namespace, name: 'wss-config' };
-    const identity = await syncIdentityFor(loadConfig([{ source: 'all.yaml', text: yaml }]), { home: namespace, configMap });
-    const adminGateway = await gatewayFromKubeconfigText(readFileSync(providedCluster().adminKubeconfigPath, 'utf8'));
-    await adminGateway.applyConfigMap(namespace, configMap.name, { data: { 'all.yaml': yaml }, annotations: {} });
-    await adminGateway.close();
-    // The AWS side (moto): the kubeconfig secret, and a queue that receives the result events.
-    const secret = await new SecretsManagerClient(moto.client).send(new CreateSecretCommand({ Name: `kubeconfig-${namespace}`, SecretString: identity.kubeconfigYaml }));
+    // The cluster side: manifests in a ConfigMap, an identity with exactly the RBAC `rbac` prints;
+    // the AWS side (moto): the kubeconfig secret, and a queue that receives the result events.
+    const deployed = await deployConfig(moto, (ns) => manifestsYaml(endpoint, ns), 'rie');
+    namespace = deployed.namespace;
     results = await captureEvents(moto, { busName: BUS, pattern: { source: ['webhook-secret-sync'] } });
-    rie = await startRie(rieBinary, bundle, { ...moto.env, WSS_KUBECONFIG_SECRET_ARN: secret.ARN ?? '', WSS_CONFIGMAP: `${namespace}/${configMap.name}`, WSS_EVENT_BUS_NAME: BUS, WSS_DEFAULT_NAMESPACE: namespace });
+    rie = await startRie(rieBinary, bundle, deployed.env);
   }, 600_000);
 
   afterAll(async () => {
@@ -260,4 +268,50 @@ describe.skipIf(!hasCluster())('sync function under the Lambda Runtime Interface
     expect(String(body.errorMessage)).toContain('expected');
     expect(String(body.errorMessage)).not.toContain('cnry-not-echoed');
   });
+
+  it('a hung endpoint under a short function timeout: the report arrives in time with it skipped for time budget, and the next invocation is clean', async () => {
+    // Prepare: a function with an 8 s timeout (deadline 4 s before it) and an ExternalSecret whose
+    // endpoint answers only when the test says so, with a value that must never be written.
+    const slowValue = canary('slow');
+    const { namespace: ns, env } = await deployConfig(moto, (n) => manifestsYaml(endpoint, n, [['db', '1h'], ['slow', '1h']], 'budget'), 'rie-budget');
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    let slowCalls = 0;
+    endpoint.on('GET', '/budget/db', { body: { value: values.db } });
+    endpoint.on('GET', '/budget/slow', async () => {
+      slowCalls++;
+      if (slowCalls > 1) return { body: { value: `${slowValue}-fresh` } };
+      await held;
+      return { body: { value: `${slowValue}-stale` } };
+    });
+    const short = await startRie(rieBinary, { ...bundle, timeoutSeconds: 8 }, { ...env, WSS_DEADLINE_MARGIN_MS: '4000' });
+    try {
+      // Act: the first invocation meets the hung request.
+      const first = await invoke(short, { all: true });
+      // Assess: the report, not middy's timeout error; db synced, slow skipped and untouched.
+      expect(first.status).toBe(200);
+      expect(first.body.errorType).toBeUndefined();
+      expect(first.ms).toBeLessThan(8_000);
+      expect(first.body.synced).toContainEqual(expect.objectContaining({ externalSecret: `${ns}/db`, result: 'created' }));
+      expect(first.body.skipped).toEqual([expect.objectContaining({ externalSecret: `${ns}/slow`, result: 'skipped', reason: 'DeadlineReached', message: expect.stringContaining('time budget') })]);
+      expect(first.body.failed).toEqual([]);
+      await expect(admin().core.readNamespacedSecret({ name: 'slow', namespace: ns })).rejects.toMatchObject({ code: 404 });
+
+      // Act: the first request's answer is released while the next invocation runs.
+      release();
+      const second = await invoke(short, { all: true });
+      // Assess: only the second run's data and Event; nothing of the first run resumed.
+      expect(second.status).toBe(200);
+      expect(second.body.synced).toEqual([expect.objectContaining({ externalSecret: `${ns}/slow`, result: 'created' })]);
+      const secret = await admin().core.readNamespacedSecret({ name: 'slow', namespace: ns });
+      expect(Buffer.from(secret.data?.password ?? '', 'base64').toString()).toBe(`${slowValue}-fresh`);
+      const events = await admin().core.listNamespacedEvent({ namespace: ns, fieldSelector: 'involvedObject.name=slow' });
+      expect(events.items.map((e) => e.reason)).toEqual(['Created']);
+      expect(short.logs()).not.toContain(slowValue);
+    } finally {
+      release();
+      recordOutput('lambda logs (short timeout)', short.logs());
+      await short.close();
+    }
+  }, 120_000);
 });

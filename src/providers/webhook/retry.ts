@@ -7,6 +7,7 @@
  * connection was refused (or the name did not resolve) before anything was sent, or the server
  * said 429 or 503, which mean "not processed, try later".
  */
+import { ProviderTimeBudgetError } from '../errors.ts';
 import { WebhookError } from './errors.ts';
 import type { HttpTransport, WebhookRequest, WebhookResponse } from './transport.ts';
 
@@ -15,7 +16,10 @@ export interface RetryOptions {
   readonly retries?: number;
   readonly baseDelayMs?: number;
   readonly maxDelayMs?: number;
-  /** Epoch ms after which no retry is started. */
+  /**
+   * The run's deadline (epoch ms): no attempt or retry starts after it, and each attempt's timeout is
+   * capped at the time left, so a hung endpoint never holds the run past it.
+   */
   readonly deadline?: number;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly random?: () => number;
@@ -62,12 +66,15 @@ export class RetryingTransport implements HttpTransport {
     for (let attempt = 0; ; attempt++) {
       let wait: number | undefined;
       let failure: unknown;
+      const attemptRequest = this.#capped(request);
       try {
-        const res = await this.#inner.send(request, signal);
+        const res = await this.#inner.send(attemptRequest, signal);
         if (!retryable(request.method, res) || attempt >= this.#o.retries) return res;
         wait = retryAfterMs(res) ?? this.#backoff(attempt);
         failure = res;
       } catch (e) {
+        // Cut by the run's deadline (its cap or its abort signal), not by the store's own timeout.
+        if (this.#budgetSpent(attemptRequest !== request, e, signal)) throw new ProviderTimeBudgetError(undefined, { cause: e });
         if (!(e instanceof Error) || !retryable(request.method, e) || attempt >= this.#o.retries) throw e;
         wait = this.#backoff(attempt);
         failure = e;
@@ -79,6 +86,21 @@ export class RetryingTransport implements HttpTransport {
       }
       await this.#o.sleep(wait, signal);
     }
+  }
+
+  /** The request with its timeout capped at the time left before the run's deadline. */
+  #capped(request: WebhookRequest): WebhookRequest {
+    const deadline = this.#o.deadline;
+    if (deadline === undefined) return request;
+    const left = deadline - Date.now();
+    if (left <= 0) throw new ProviderTimeBudgetError("not sent: the run's time budget is spent");
+    return left < request.timeoutMs ? { ...request, timeoutMs: left } : request;
+  }
+
+  /** A capped attempt that timed out was cut by the cap (the store's own timeout is longer). */
+  #budgetSpent(capped: boolean, e: unknown, signal: AbortSignal | undefined): boolean {
+    const timedOut = e instanceof WebhookError && e.message.includes('context deadline exceeded');
+    return (capped && (timedOut || Date.now() >= (this.#o.deadline ?? Infinity))) || signal?.aborted === true;
   }
 
   #backoff(attempt: number): number {
