@@ -157,7 +157,10 @@ describe.skipIf(!hasCluster())('migrating from a running ESO (real apiserver + g
     // The next run is quiet: adoption happened once.
     const quiet = (await auditOf(identity.user)).length;
     expect((await sync('--all')).summary.counts).toMatchObject({ unchanged: 2, failed: 0 });
-    expect(writesIn((await auditOf(identity.user)).slice(quiet))).toEqual([]);
+    // No Secret is written again; the only write is the run's "last checked" record (#11), one patch.
+    const quietWrites = writesIn((await auditOf(identity.user)).slice(quiet));
+    expect(quietWrites.filter((w) => w.resource === 'secrets')).toEqual([]);
+    expect(quietWrites.map((w) => `${w.verb} ${w.resource}/${w.name}`)).toEqual(['patch configmaps/webhook-secret-sync-state']);
 
     // 5. Remove ESO: the finalizer step and the ExternalSecrets. The garbage collector deletes the
     //    control (never adopted) once its owner is gone; waiting for that proves it has acted.
