@@ -3,35 +3,22 @@
  * Kubernetes, not ESO, defines this: client-go's EventCorrelator (EventAggregator + eventLogger)
  * counts an identical Event on the existing object instead of creating a new one.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHttpsEndpoint, type HttpsEndpoint } from '../../src/local/https-endpoint.ts';
+import { describe, expect, it } from 'vitest';
 import { admin } from '../support/cluster.ts';
-import { scenario, type Scenario } from '../support/scenario.ts';
+import { useScenario } from '../support/scenario.ts';
 
 const STORE = { url: '/secrets/{{ .remoteRef.key }}', result: { jsonPath: '$.value' } };
 
 describe('events', () => {
-  let endpoint: HttpsEndpoint;
-  let s: Scenario;
-  beforeAll(async () => {
-    endpoint = await startHttpsEndpoint();
-  });
-  afterAll(async () => {
-    await endpoint.close();
-  });
-  beforeEach(async (ctx) => {
-    endpoint.reset();
-    s = await scenario(endpoint, 'ev');
-    ctx.onTestFinished(() => s.close());
-  });
+  const t = useScenario('ev');
 
   it('counts a repeated failure on one Event (count, lastTimestamp) and keeps a different message apart', async () => {
-    endpoint.on('GET', '/secrets/db', { status: 403, body: 'no' });
-    const config = s.config(STORE, [{ data: [{ secretKey: 'password', remoteRef: { key: 'db' } }] }]);
-    for (let i = 0; i < 3; i++) expect((await s.sync(config, { all: true })).counts.failed).toBe(1);
-    endpoint.on('GET', '/secrets/db', { status: 404, body: 'gone' });
-    await s.sync(config, { all: true });
-    const events = (await admin().core.listNamespacedEvent({ namespace: s.namespace })).items.filter((e) => e.involvedObject.name === 'es-0');
+    t.endpoint.on('GET', '/secrets/db', { status: 403, body: 'no' });
+    const config = t.s.config(STORE, [{ data: [{ secretKey: 'password', remoteRef: { key: 'db' } }] }]);
+    for (let i = 0; i < 3; i++) expect((await t.s.sync(config, { all: true })).counts.failed).toBe(1);
+    t.endpoint.on('GET', '/secrets/db', { status: 404, body: 'gone' });
+    await t.s.sync(config, { all: true });
+    const events = (await admin().core.listNamespacedEvent({ namespace: t.s.namespace })).items.filter((e) => e.involvedObject.name === 'es-0');
     const byMessage = new Map(events.map((e) => [e.message ?? '', e]));
     expect(events).toHaveLength(2);
     const repeated = [...byMessage.entries()].find(([m]) => m.includes('403'))?.[1];
