@@ -8,7 +8,7 @@ import type { ExistingSecret, KubeGateway } from '../kube/gateway.ts';
 import { MANAGED } from '../model/managed.ts';
 import { allowedPrunes, formatPruneLimit, type PruneLimit } from './prune-limit.ts';
 import { REASONS, type Outcome } from './result.ts';
-import { deleteOwned } from './write.ts';
+import { deleteOwned, outOfTime } from './write.ts';
 
 export interface PruneOptions {
   readonly gateway: KubeGateway;
@@ -66,7 +66,9 @@ export async function pruneOrphans(o: PruneOptions): Promise<PruneResult> {
       await o.gateway.recordEvent({ namespace: s.namespace, secretName: s.name, type: 'Normal', reason: REASONS.deleted, message: 'secret deleted because it was orphaned', externalSecret: owner }).catch(() => undefined);
       outcomes.push({ ...base, result: 'deleted', reason: REASONS.deleted, message: 'secret deleted because it was orphaned (its ExternalSecret left the config)' });
     } catch (e) {
-      outcomes.push({ ...base, result: 'failed', reason: REASONS.updateFailed, message: `could not delete orphaned secret: ${(e as Error).message}` });
+      // Stopped by the run's time budget: nothing was deleted, the next run tries again.
+      if (outOfTime(e)) outcomes.push({ ...base, result: 'skipped', reason: REASONS.deadline, message: `time budget: orphaned secret not deleted yet: ${(e as Error).message}` });
+      else outcomes.push({ ...base, result: 'failed', reason: REASONS.updateFailed, message: `could not delete orphaned secret: ${(e as Error).message}` });
     }
   }
   return { outcomes, deleted };

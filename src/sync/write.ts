@@ -38,7 +38,7 @@ export async function writeResult(c: Computation, existing: ExistingSecret | und
 }
 
 /** Cut by the run's time budget (an endpoint request or an apiserver call), anywhere in the cause chain. */
-function outOfTime(e: unknown): boolean {
+export function outOfTime(e: unknown): boolean {
   for (let cur = e, depth = 0; cur instanceof Error && depth < 5; cur = cur.cause, depth++) {
     if (cur instanceof ProviderTimeBudgetError || cur instanceof KubeCallAbortedError) return true;
   }

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { gatewayFromKubeconfigText } from '../../src/app/kube.ts';
 import { DEFAULT_POLICY } from '../../src/config/types.ts';
 import { KubeCallAbortedError } from '../../src/kube/gateway.ts';
+import { MANAGED } from '../../src/model/managed.ts';
+import { pruneOrphans } from '../../src/sync/prune.ts';
 import type { ClientNodeGateway } from '../../src/kube/client-node-gateway.ts';
 import { startHttpsEndpoint, type HttpsEndpoint } from '../../src/local/https-endpoint.ts';
 import { ProviderTimeBudgetError } from '../../src/providers/errors.ts';
@@ -100,6 +102,21 @@ describe.skipIf(!hasCluster())('apiserver calls bound to the run signal (real ku
     expect(outcome).toBeInstanceOf(KubeCallAbortedError);
     expect((outcome as Error).message).toBe(`apply Secret ${namespace}/after-deadline: not sent: the run was stopped (time budget)`);
     await expect(admin().core.readNamespacedSecret({ name: 'after-deadline', namespace })).rejects.toMatchObject({ code: 404 });
+  });
+
+  it('a prune stopped by the time budget deletes nothing and is skipped, not failed', async () => {
+    // Prepare: an Owner Secret of source `configmap:x/y` whose ExternalSecret left the config.
+    const owned = { ...secret('orphan-late'), labels: { [MANAGED.label]: 'true' }, annotations: { [MANAGED.externalSecretAnnotation]: `${namespace}/gone`, [MANAGED.sourceAnnotation]: 'configmap:x/y', [MANAGED.creationPolicyAnnotation]: 'Owner' } };
+    await gateway.applySecret(owned, { force: true });
+    const existing = (await gateway.listManagedSecrets(namespace)).filter((x) => x.name === 'orphan-late');
+    const stopped = new AbortController();
+    stopped.abort();
+    // Act
+    const { outcomes, deleted } = await pruneOrphans({ gateway: gateway.withSignal(stopped.signal), config: { stores: [], externalSecrets: [] }, source: 'configmap:x/y', limit: { percent: 100 }, existing });
+    // Assess
+    expect(deleted.size).toBe(0);
+    expect(outcomes).toEqual([expect.objectContaining({ target: `${namespace}/orphan-late`, result: 'skipped', reason: 'DeadlineReached' })]);
+    expect((await admin().core.readNamespacedSecret({ name: 'orphan-late', namespace })).metadata?.name).toBe('orphan-late');
   });
 
   it('a view with a live signal works as the gateway does, sharing its connections', async () => {
