@@ -3,13 +3,8 @@ import { createPrivateKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { child, children, expectTag, intValue, oidText, parseDer, readDer, type Der } from './eso-der.ts';
 import { bmpPassword, notImplemented, pbDecrypt, pfxMac } from './eso-pkcs12-crypto.ts';
 import { parseCertificate, type ParsedCert } from './eso-x509.ts';
+import { OID_DATA, OID_ENCRYPTED_DATA, OID_KEY_BAG, OID_SHROUDED_KEY_BAG, OID_CERT_BAG, OID_X509_CERT } from './eso-pkcs12-oids.ts';
 
-const OID_DATA = '1.2.840.113549.1.7.1';
-const OID_ENCRYPTED_DATA = '1.2.840.113549.1.7.6';
-const OID_KEY_BAG = '1.2.840.113549.1.12.10.1.1';
-const OID_SHROUDED_KEY_BAG = '1.2.840.113549.1.12.10.1.2';
-const OID_CERT_BAG = '1.2.840.113549.1.12.10.1.3';
-const OID_X509_CERT = '1.2.840.113549.1.9.22.1';
 
 /** What an archive holds: the key, the first certificate and the others. */
 export interface DecodedChain {

@@ -8,12 +8,8 @@ import { createHash, type KeyObject } from 'node:crypto';
 import { explicit0, octets, oid, seq, tlv, int } from './eso-der.ts';
 import { bmpPassword, modernEncrypt, modernMacData } from './eso-pkcs12-crypto.ts';
 import type { ParsedCert } from './eso-x509.ts';
+import { OID_DATA, OID_ENCRYPTED_DATA, OID_SHROUDED_KEY_BAG, OID_CERT_BAG, OID_X509_CERT } from './eso-pkcs12-oids.ts';
 
-const OID_DATA = '1.2.840.113549.1.7.1';
-const OID_ENCRYPTED_DATA = '1.2.840.113549.1.7.6';
-const OID_SHROUDED_KEY_BAG = '1.2.840.113549.1.12.10.1.2';
-const OID_CERT_BAG = '1.2.840.113549.1.12.10.1.3';
-const OID_X509_CERT = '1.2.840.113549.1.9.22.1';
 const OID_LOCAL_KEY_ID = '1.2.840.113549.1.9.21';
 const OID_FRIENDLY_NAME = '1.2.840.113549.1.9.20';
 const OID_JAVA_TRUST_STORE = '2.16.840.1.113894.746875.1.1';
