@@ -52,8 +52,12 @@ describe('run --local', () => {
     await endpoint.close();
   });
 
-  /** Starts `run --local` on the seed example with the given refreshInterval; resolves after the first run. */
-  async function startRunLocal(refreshInterval: string): Promise<{ namespace: string; stop: () => Promise<{ code: number; stderr: string }> }> {
+  /**
+   * Starts `run --local` on the seed example with the given refreshInterval (plus `extraFiles` beside
+   * it, written after the sync identity is made from the valid seed); resolves once the first run's
+   * report, including `until` when given, is on stderr.
+   */
+  async function startRunLocal(refreshInterval: string, options: { extraFiles?: Record<string, string>; until?: string } = {}): Promise<{ dir: string; namespace: string; stop: () => Promise<{ code: number; stderr: string }> }> {
     const dir = await mkdtemp(join(tmpdir(), 'wss-run-'));
     await cp(SEED, join(dir, 'seed'), { recursive: true });
     const storePath = join(dir, 'seed', 'secretstore.yaml');
@@ -63,6 +67,7 @@ describe('run --local', () => {
     await writeFile(join(dir, 'ca.pem'), endpoint.caPem);
     const namespace = await freshNamespace('run');
     const identity = await syncIdentityFor(await loadConfigFromPaths([join(dir, 'seed')], { defaultNamespace: namespace }), { home: namespace });
+    for (const [name, text] of Object.entries(options.extraFiles ?? {})) await writeFile(join(dir, 'seed', name), text);
     const child = spawn(BIN, ['run', '--local', '-f', join(dir, 'seed'), '-n', namespace, '--kubeconfig', identity.kubeconfigPath], {
       env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') },
     });
@@ -70,7 +75,7 @@ describe('run --local', () => {
     await new Promise<void>((resolve) => {
       child.stderr.on('data', (d: Buffer) => {
         stderr += d.toString();
-        if (stderr.includes('run start:')) resolve();
+        if (stderr.includes('run start:') && (options.until === undefined || stderr.includes(options.until))) resolve();
       });
     });
     const stop = async () => {
@@ -79,7 +84,7 @@ describe('run --local', () => {
       recordOutput('cli run stderr', stderr);
       return { code, stderr };
     };
-    return { namespace, stop };
+    return { dir, namespace, stop };
   }
 
   it('syncs at start, keeps running, and stops cleanly on Ctrl-C', async () => {
@@ -93,29 +98,9 @@ describe('run --local', () => {
   });
 
   it('an invalid document fails alone: the first run syncs the rest, reports it with its location, and the loop keeps running', async () => {
-    // Prepare: the seed plus a file that is not YAML.
-    const dir = await mkdtemp(join(tmpdir(), 'wss-run-'));
-    await cp(SEED, join(dir, 'seed'), { recursive: true });
-    const storePath = join(dir, 'seed', 'secretstore.yaml');
-    await writeFile(storePath, (await readFile(storePath, 'utf8')).replace('https://your-http-endpoint.com', endpoint.url));
-    await writeFile(join(dir, 'ca.pem'), endpoint.caPem);
-    const namespace = await freshNamespace('runinv');
-    const identity = await syncIdentityFor(await loadConfigFromPaths([join(dir, 'seed')], { defaultNamespace: namespace }), { home: namespace });
-    await writeFile(join(dir, 'seed', 'zz-broken.yaml'), 'kind: [unclosed');
-    // Act
-    const child = spawn(BIN, ['run', '--local', '-f', join(dir, 'seed'), '-n', namespace, '--kubeconfig', identity.kubeconfigPath], {
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') },
-    });
-    let stderr = '';
-    await new Promise<void>((resolve) => {
-      child.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString();
-        if (stderr.includes('run start:') && stderr.includes('zz-broken.yaml')) resolve();
-      });
-    });
-    child.kill('SIGINT');
-    const code = await new Promise<number>((resolve) => child.on('close', (c) => { resolve(c ?? -1); }));
-    recordOutput('cli run stderr', stderr);
+    // Prepare and act: the seed plus a file that is not YAML.
+    const { dir, namespace, stop } = await startRunLocal('1h', { extraFiles: { 'zz-broken.yaml': 'kind: [unclosed' }, until: 'zz-broken.yaml' });
+    const { code, stderr } = await stop();
     // Assess
     expect(code).toBe(0);
     expect(stderr).toMatch(/run start: 1 created, 0 updated, 0 unchanged, 0 deleted, 0 skipped, 1 failed/u);
