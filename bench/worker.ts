@@ -9,7 +9,7 @@ import { runOnce } from '../src/app/run.ts';
 import { loadConfig } from '../src/config/load.ts';
 import type { Config } from '../src/config/types.ts';
 import type { ClientNodeGateway } from '../src/kube/client-node-gateway.ts';
-import { UndiciTransport } from '../src/providers/webhook/transport.ts';
+import { NodeHttpTransport } from '../src/providers/webhook/transport.ts';
 import type { Selection } from '../src/sync/due.ts';
 import type { RunSummary } from '../src/sync/result.ts';
 
@@ -38,7 +38,7 @@ export type WorkerReply =
 
 let config: Config | undefined;
 let gateway: ClientNodeGateway | undefined;
-let http: UndiciTransport | undefined;
+let http: NodeHttpTransport | undefined;
 let apiserverConnections = 0;
 // Peak RSS alone cannot tell live data from garbage V8 has not collected yet; the sampled heap can.
 let peakHeapUsed = 0;
@@ -61,7 +61,7 @@ async function handle(message: WorkerRequest): Promise<void> {
     config = loadConfig([{ source: 'bench.yaml', text: message.manifests }]);
     const loadConfigMs = performance.now() - t;
     gateway = await gatewayFromKubeconfigText(message.kubeconfig, () => { apiserverConnections++; });
-    http = new UndiciTransport({ concurrencyPerHost: message.concurrencyPerHost });
+    http = new NodeHttpTransport({ concurrencyPerHost: message.concurrencyPerHost });
     reply({ type: 'ready', loadConfigMs, externalSecrets: config.externalSecrets.length, rssAfterImportsKb, rssAfterConfigKb: process.resourceUsage().maxRSS });
     return;
   }

@@ -16,7 +16,7 @@ import { runOnce } from '../../src/app/run.ts';
 import type { RunSummary } from '../../src/sync/result.ts';
 import { putEvents } from '../../src/aws/events.ts';
 import type { ClientNodeGateway } from '../../src/kube/client-node-gateway.ts';
-import { UndiciTransport } from '../../src/providers/webhook/transport.ts';
+import { NodeHttpTransport } from '../../src/providers/webhook/transport.ts';
 import { openClusterGateway } from './cluster.ts';
 import { parseEvent, type Trigger } from './event.ts';
 import { abandonedSummary, idleSummary, routeFor, withUnserved } from './owned.ts';
@@ -31,7 +31,7 @@ const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPAC
 interface Wiring {
   readonly settings: Settings;
   readonly gateway: ClientNodeGateway;
-  readonly http: UndiciTransport;
+  readonly http: NodeHttpTransport;
   readonly events: EventBridgeClient | undefined;
 }
 let warm: Promise<Wiring> | undefined;
@@ -39,7 +39,7 @@ let warm: Promise<Wiring> | undefined;
 async function wire(): Promise<Wiring> {
   const settings = readSettings(process.env);
   const gateway = await openClusterGateway(settings.cluster);
-  return { settings, gateway, http: new UndiciTransport(), events: settings.eventBusName ? new EventBridgeClient({}) : undefined };
+  return { settings, gateway, http: new NodeHttpTransport(), events: settings.eventBusName ? new EventBridgeClient({}) : undefined };
 }
 
 /** Forget the wiring after a systemic failure: the next invocation re-reads the kubeconfig or token. */

@@ -4,7 +4,7 @@
  */
 import type { KubeGateway } from '../kube/gateway.ts';
 import { setLongInterval, type LongTimer } from '../model/long-timer.ts';
-import { UndiciTransport } from '../providers/webhook/transport.ts';
+import { NodeHttpTransport } from '../providers/webhook/transport.ts';
 import type { RunSummary } from '../sync/result.ts';
 import type { LoadedConfig } from './config-source.ts';
 import type { PruneLimit } from '../sync/prune-limit.ts';
@@ -31,7 +31,7 @@ export interface LocalLoopOptions {
  * ```
  */
 export async function runLocalLoop(o: LocalLoopOptions): Promise<void> {
-  const http = new UndiciTransport();
+  const http = new NodeHttpTransport();
   let chain: Promise<void> = Promise.resolve();
   const scheduled: string[] = [];
   const run = (cadence: string | undefined): Promise<void> => {

@@ -7,7 +7,7 @@ import type { Config } from '../config/types.ts';
 import type { KubeGateway } from '../kube/gateway.ts';
 import { setLongTimeout } from '../model/long-timer.ts';
 import type { RetryOptions } from '../providers/webhook/retry.ts';
-import { UndiciTransport } from '../providers/webhook/transport.ts';
+import { NodeHttpTransport } from '../providers/webhook/transport.ts';
 import { normaliseSelection } from '../sync/cadence.ts';
 import type { EsoTakeOverGate } from '../sync/adopt-eso.ts';
 import { syncCluster } from '../sync/cluster-sync.ts';
@@ -41,7 +41,7 @@ export interface RunOptions {
   /** Prune at most this many Owner Secrets per run (default 50% of this source's); above it, none. */
   readonly maxPrune?: PruneLimit;
   /** Reuse one transport across runs (keeps endpoint connections warm in `run --local` and Lambda). */
-  readonly http?: UndiciTransport;
+  readonly http?: NodeHttpTransport;
   /** Endpoint retry tuning (tests shorten the delays). */
   readonly retry?: RetryOptions;
   /** May ESO-managed targets be adopted? Default: never (the migration runbook's `sync --take-over-from-eso`). */
@@ -58,7 +58,7 @@ export interface RunOptions {
 export async function runOnce(o: RunOptions): Promise<RunSummary> {
   // `60m` is `1h`; a cadence nobody serves fails the run before anything is read or fetched.
   const selection = normaliseSelection(o.selection, o.config.externalSecrets, (o.invalid ?? []).flatMap((d) => (d.cadence ? [d.cadence] : [])));
-  const http = o.http ?? new UndiciTransport();
+  const http = o.http ?? new NodeHttpTransport();
   const invalid = o.invalid ?? [];
   const prune = invalid.length > 0 ? false : o.prune;
   const stop = runSignal(o.deadline, o.signal);

@@ -7,7 +7,7 @@ import { runProviders } from '../../src/app/providers.ts';
 import { startHttpsEndpoint, type HttpsEndpoint } from '../../src/local/https-endpoint.ts';
 import type { ReferenceReader } from '../../src/providers/references.ts';
 import { EMPTY_REFERENCES } from '../../src/providers/references.ts';
-import { UndiciTransport } from '../../src/providers/webhook/transport.ts';
+import { NodeHttpTransport } from '../../src/providers/webhook/transport.ts';
 import { computeSecrets, type Computation } from '../../src/sync/compute.ts';
 import { configFor } from '../support/webhook.ts';
 
@@ -18,10 +18,10 @@ function dataOf(c: Computation | undefined): Record<string, string> {
 
 describe('engine', () => {
   let endpoint: HttpsEndpoint;
-  let http: UndiciTransport;
+  let http: NodeHttpTransport;
   beforeAll(async () => {
     endpoint = await startHttpsEndpoint();
-    http = new UndiciTransport({ concurrencyPerHost: 3 });
+    http = new NodeHttpTransport({ concurrencyPerHost: 3 });
   });
   afterAll(async () => {
     await http.close();

@@ -126,13 +126,13 @@ spec: { provider: { webhook: { url: "http://127.0.0.1:1/x" } } }`;
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as AddressInfo;
     const { runProviders } = await import('../../src/app/providers.ts');
-    const { UndiciTransport } = await import('../../src/providers/webhook/transport.ts');
+    const { NodeHttpTransport } = await import('../../src/providers/webhook/transport.ts');
     const { loadConfig } = await import('../../src/config/load.ts');
     const config = loadConfig([{ source: 's.yaml', text: `apiVersion: external-secrets.io/v1
 kind: SecretStore
 metadata: { name: plain, annotations: { webhook-secret-sync.io/allow-http: "true" } }
 spec: { provider: { webhook: { url: "http://127.0.0.1:${String(port)}/x", result: { jsonPath: "$.value" } } } }` }]);
-    const http = new UndiciTransport();
+    const http = new NodeHttpTransport();
     try {
       const client = runProviders({ http, references: EMPTY_REFERENCES }).clientFor(config.stores[0]!);
       expect((await client.getSecret({ key: 'k' }, 'default')).toString()).toBe('cnry-plain');
@@ -144,10 +144,10 @@ spec: { provider: { webhook: { url: "http://127.0.0.1:${String(port)}/x", result
 
   it.each(['https://169.254.169.254/latest/meta-data', 'https://[fd00:ec2::254]/latest', 'https://[fd00:ec2::23]/v1/credentials', 'https://[::ffff:169.254.169.254]/latest', 'https://[64:ff9b::a9fe:a9fe]/latest'])('refuses the metadata address %s before connecting', async (url) => {
     const { runProviders } = await import('../../src/app/providers.ts');
-    const { UndiciTransport } = await import('../../src/providers/webhook/transport.ts');
+    const { NodeHttpTransport } = await import('../../src/providers/webhook/transport.ts');
     const { loadConfig } = await import('../../src/config/load.ts');
     const config = loadConfig([{ source: 's.yaml', text: `apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata: { name: meta }\nspec: { provider: { webhook: { url: "${url}" } } }` }]);
-    const http = new UndiciTransport();
+    const http = new NodeHttpTransport();
     try {
       const client = runProviders({ http, references: EMPTY_REFERENCES }).clientFor(config.stores[0]!);
       await expect(client.getSecret({ key: 'k' }, 'default')).rejects.toThrow(/is a link-local or metadata address \(annotate the store webhook-secret-sync.io\/allow-link-local: "true" to opt in\)/u);

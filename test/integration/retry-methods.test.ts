@@ -1,7 +1,7 @@
 /**
  * Retries are safe for non-idempotent requests: GET/HEAD keep the transient-failure retries; any
  * other method is sent again only when the endpoint surely did not process it (429, 503, or a
- * connection refused before sending). Real HTTPS endpoint and real undici transport; the backoff
+ * connection refused before sending). Real HTTPS endpoint and real node:https transport; the backoff
  * sleep is skipped so nothing depends on the clock.
  */
 import { createServer } from 'node:net';
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/config/types.ts';
 import { startHttpsEndpoint, type EndpointResponse, type HttpsEndpoint } from '../../src/local/https-endpoint.ts';
 import { RetryingTransport } from '../../src/providers/webhook/retry.ts';
-import { UndiciTransport, type WebhookRequest } from '../../src/providers/webhook/transport.ts';
+import { NodeHttpTransport, type WebhookRequest } from '../../src/providers/webhook/transport.ts';
 
 const noSleep = (): Promise<void> => Promise.resolve();
 
@@ -25,15 +25,15 @@ async function closedPort(): Promise<number> {
 
 describe('retries by method', () => {
   let endpoint: HttpsEndpoint;
-  let undici: UndiciTransport;
+  let transport: NodeHttpTransport;
   let http: RetryingTransport;
   beforeAll(async () => {
     endpoint = await startHttpsEndpoint();
-    undici = new UndiciTransport();
-    http = new RetryingTransport(undici, { retries: 2, sleep: noSleep });
+    transport = new NodeHttpTransport();
+    http = new RetryingTransport(transport, { retries: 2, sleep: noSleep });
   });
   afterAll(async () => {
-    await undici.close();
+    await transport.close();
     await endpoint.close();
   });
   beforeEach(() => {
@@ -76,7 +76,7 @@ describe('retries by method', () => {
   it('retries a POST whose connection was refused before sending', async () => {
     const port = await closedPort();
     let attempts = 0;
-    const counting = new RetryingTransport({ send: (r, s) => { attempts++; return undici.send(r, s); } }, { retries: 2, sleep: noSleep });
+    const counting = new RetryingTransport({ send: (r, s) => { attempts++; return transport.send(r, s); } }, { retries: 2, sleep: noSleep });
     await expect(counting.send(request('POST', `https://127.0.0.1:${String(port)}/token`))).rejects.toThrow(/ECONNREFUSED/u);
     expect(attempts).toBe(3);
   });

@@ -1,7 +1,7 @@
 /**
  * The run's time budget bounds work already in flight: an endpoint request is cut at the run's
  * deadline (not at the store's 30 s timeout), none is sent after it, and an apiserver call bound to an
- * aborted run signal is never sent. Real HTTPS endpoint, real undici transport, real kube-apiserver.
+ * aborted run signal is never sent. Real HTTPS endpoint, real node:https transport, real kube-apiserver.
  * The held endpoint answers only when the test releases it, so no outcome depends on the clock.
  */
 import { readFileSync } from 'node:fs';
@@ -15,12 +15,12 @@ import type { ClientNodeGateway } from '../../src/kube/client-node-gateway.ts';
 import { startHttpsEndpoint, type HttpsEndpoint } from '../../src/local/https-endpoint.ts';
 import { ProviderTimeBudgetError } from '../../src/providers/errors.ts';
 import { RetryingTransport } from '../../src/providers/webhook/retry.ts';
-import { UndiciTransport, type WebhookRequest } from '../../src/providers/webhook/transport.ts';
+import { NodeHttpTransport, type WebhookRequest } from '../../src/providers/webhook/transport.ts';
 import { admin, freshNamespace, hasCluster, providedCluster } from '../support/cluster.ts';
 
 describe('endpoint requests within the run deadline (real HTTPS endpoint)', () => {
   let endpoint: HttpsEndpoint;
-  let undici: UndiciTransport;
+  let transport: NodeHttpTransport;
   let release: () => void = () => undefined;
   const get = (path: string): WebhookRequest => ({
     method: 'GET', url: `${endpoint.url}${path}`, headers: [], body: undefined, caPem: endpoint.caPem, timeoutMs: 30_000, policy: DEFAULT_POLICY,
@@ -28,11 +28,11 @@ describe('endpoint requests within the run deadline (real HTTPS endpoint)', () =
 
   beforeAll(async () => {
     endpoint = await startHttpsEndpoint();
-    undici = new UndiciTransport();
+    transport = new NodeHttpTransport();
   });
   afterAll(async () => {
     release();
-    await undici.close();
+    await transport.close();
     await endpoint.close();
   });
   beforeEach(() => {
@@ -46,7 +46,7 @@ describe('endpoint requests within the run deadline (real HTTPS endpoint)', () =
 
   it('cuts a request in flight at the run deadline, long before the store timeout, as a time-budget error (not retried)', async () => {
     // Prepare: 2 s is ample for the request to reach the endpoint even on a busy machine.
-    const http = new RetryingTransport(undici, { deadline: Date.now() + 2_000, retries: 2 });
+    const http = new RetryingTransport(transport, { deadline: Date.now() + 2_000, retries: 2 });
     // Act
     const outcome = await http.send(get('/held')).then(() => undefined, (e: unknown) => e);
     release();
@@ -58,7 +58,7 @@ describe('endpoint requests within the run deadline (real HTTPS endpoint)', () =
 
   it('sends nothing once the run deadline has passed', async () => {
     // Prepare
-    const http = new RetryingTransport(undici, { deadline: Date.now() - 1 });
+    const http = new RetryingTransport(transport, { deadline: Date.now() - 1 });
     // Act
     const outcome = await http.send(get('/held')).then(() => undefined, (e: unknown) => e);
     // Assess
@@ -70,7 +70,7 @@ describe('endpoint requests within the run deadline (real HTTPS endpoint)', () =
   it('keeps the store timeout when the run has more time left than it', async () => {
     // Prepare
     endpoint.on('GET', '/quick', { body: 'ok' });
-    const http = new RetryingTransport(undici, { deadline: Date.now() + 3_600_000 });
+    const http = new RetryingTransport(transport, { deadline: Date.now() + 3_600_000 });
     // Act
     const res = await http.send(get('/quick'));
     // Assess

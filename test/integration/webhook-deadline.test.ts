@@ -7,18 +7,18 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/config/types.ts';
 import { startHttpsEndpoint, type HttpsEndpoint } from '../../src/local/https-endpoint.ts';
 import { parseGoDuration } from '../../src/model/duration.ts';
-import { UndiciTransport, type WebhookRequest } from '../../src/providers/webhook/transport.ts';
+import { NodeHttpTransport, type WebhookRequest } from '../../src/providers/webhook/transport.ts';
 
 describe('webhook request deadline (real HTTPS endpoint)', () => {
   let endpoint: HttpsEndpoint;
-  let http: UndiciTransport;
+  let http: NodeHttpTransport;
   const get = (path: string, timeout: string): WebhookRequest => ({
     method: 'GET', url: `${endpoint.url}${path}`, headers: [], body: undefined, caPem: endpoint.caPem, timeoutMs: parseGoDuration(timeout), policy: DEFAULT_POLICY,
   });
 
   beforeAll(async () => {
     endpoint = await startHttpsEndpoint();
-    http = new UndiciTransport();
+    http = new NodeHttpTransport();
   });
   afterAll(async () => {
     await http.close();
@@ -43,7 +43,7 @@ describe('webhook request deadline (real HTTPS endpoint)', () => {
 
   it('a deadline that passes while waiting for a connection slot fails without sending the request', async () => {
     // Prepare: one request in flight per host; the first answer takes 400 ms.
-    const oneAtATime = new UndiciTransport({ concurrencyPerHost: 1 });
+    const oneAtATime = new NodeHttpTransport({ concurrencyPerHost: 1 });
     endpoint.on('GET', '/slow', { body: 'slow', delayMs: 400 });
     try {
       // Act

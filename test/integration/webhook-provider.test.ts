@@ -7,7 +7,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runProviders } from '../../src/app/providers.ts';
 import { startHttpsEndpoint, type HttpsEndpoint } from '../../src/local/https-endpoint.ts';
-import { UndiciTransport } from '../../src/providers/webhook/transport.ts';
+import { NodeHttpTransport } from '../../src/providers/webhook/transport.ts';
 import { configFor } from '../support/webhook.ts';
 
 interface Case {
@@ -70,10 +70,10 @@ const ourCases: Case[] = [
 
 describe('webhook provider against a real HTTPS endpoint', () => {
   let endpoint: HttpsEndpoint;
-  let http: UndiciTransport;
+  let http: NodeHttpTransport;
   beforeAll(async () => {
     endpoint = await startHttpsEndpoint();
-    http = new UndiciTransport();
+    http = new NodeHttpTransport();
   });
   afterAll(async () => {
     await http.close();

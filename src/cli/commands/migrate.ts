@@ -13,7 +13,7 @@ import { loadKubeConfig } from '../../migrate/kube-config.ts';
 import { planTargets } from '../../migrate/plan.ts';
 import { readEso, type EsoInventory } from '../../migrate/read-eso.ts';
 import { UsageError } from '../../model/errors.ts';
-import { UndiciTransport } from '../../providers/webhook/transport.ts';
+import { NodeHttpTransport } from '../../providers/webhook/transport.ts';
 import { EXIT, type Io } from '../context.ts';
 import { table } from '../output.ts';
 
@@ -51,7 +51,7 @@ export function registerMigrateCommands(program: Command, io: Io, setExit: (code
       const { inv, sorted } = await inventory(opts);
       const controller = await findEsoController(loadKubeConfig(opts)).catch((e: unknown) => e as Error);
       const gateway = await openGateway(opts);
-      const http = new UndiciTransport();
+      const http = new NodeHttpTransport();
       try {
         const providers = runProviders({ http, references: gateway });
         const targets = await planTargets({ config: sorted.config, gateway, clientFor: providers.clientFor });

@@ -10,7 +10,7 @@ import { loadKubeConfig } from '../../migrate/kube-config.ts';
 import { UsageError } from '../../model/errors.ts';
 import { fileReferences } from '../../providers/file-references.ts';
 import { EMPTY_REFERENCES } from '../../providers/references.ts';
-import { UndiciTransport } from '../../providers/webhook/transport.ts';
+import { NodeHttpTransport } from '../../providers/webhook/transport.ts';
 import { computeSecrets } from '../../sync/compute.ts';
 import { parsePruneLimit } from '../../sync/prune-limit.ts';
 import type { RunSummary } from '../../sync/result.ts';
@@ -111,7 +111,7 @@ async function dryRun(opts: SyncOptions, io: Io, setExit: (code: number) => void
   // As a run: an invalid document fails alone (stderr, exit 1) and the rest is still printed.
   const { config, invalid } = await loadFromFiles(opts.filename, opts.namespace, { partial: true });
   const references = opts.secretsFile ? await fileReferences(opts.secretsFile, opts.namespace) : EMPTY_REFERENCES;
-  const http = new UndiciTransport();
+  const http = new NodeHttpTransport();
   try {
     const providers = runProviders({ http, references });
     const results = await computeSecrets(config, config.externalSecrets, { clientFor: providers.clientFor, source: 'files' });

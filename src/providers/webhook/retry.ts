@@ -43,7 +43,7 @@ function retryable(method: string, failure: WebhookResponse | Error): boolean {
 /**
  * @example
  * ```ts
- * const http = new RetryingTransport(new UndiciTransport(), { retries: 2, deadline: Date.now() + 60_000 });
+ * const http = new RetryingTransport(new NodeHttpTransport(), { retries: 2, deadline: Date.now() + 60_000 });
  * ```
  */
 export class RetryingTransport implements HttpTransport {

@@ -1,16 +1,16 @@
 /**
- * The HTTP edge of the webhook provider: one undici Agent per CA (keep-alive, so a run reuses its
- * TLS connections), a concurrency bound per endpoint host, a response size cap, a timeout, and
- * redirects followed only within the same origin (so credentials never travel to another host).
+ * The HTTP edge of the webhook provider, on Node's own `node:https`/`node:http` (no HTTP library in
+ * the Lambda bundle): one keep-alive Agent per CA (so a run reuses its TLS connections), a
+ * concurrency bound per endpoint host, a response size cap, a timeout, and redirects followed only
+ * within the same origin (so credentials never travel to another host).
  */
 import { createHash } from 'node:crypto';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { Agent as HttpAgent, STATUS_CODES, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { BlockList, isIP } from 'node:net';
-import pLimit, { type LimitFunction } from 'p-limit';
-import { STATUS_CODES } from 'node:http';
 import type { Readable } from 'node:stream';
-// undici's request(), not fetch(): fetch refuses a body on GET, which ESO sends when `body` is set.
-import { Agent, request as undiciRequest } from 'undici';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { EndpointPolicy } from '../../config/types.ts';
 import { formatDuration } from '../../model/duration.ts';
 import { RequestDeadline } from './deadline.ts';
@@ -41,29 +41,31 @@ export interface HttpTransport {
   send(request: WebhookRequest, signal?: AbortSignal): Promise<WebhookResponse>;
 }
 
-export interface UndiciTransportOptions {
-  /** Requests in flight per endpoint host (default 8). */
+export interface NodeHttpTransportOptions {
+  /** Requests in flight per endpoint host, and sockets per host and CA (default 8). */
   readonly concurrencyPerHost?: number;
   readonly maxRedirects?: number;
 }
 
+/** An idle keep-alive connection is closed after this long (or sooner, if the server says so). */
+const IDLE_MS = 30_000;
 
 /**
  * @example
  * ```ts
- * const http = new UndiciTransport({ concurrencyPerHost: 8 });
- * const res = await http.send({ method: 'GET', url, headers: [], body: undefined, caPem, timeoutMs: 30_000 });
+ * const http = new NodeHttpTransport({ concurrencyPerHost: 8 });
+ * const res = await http.send({ method: 'GET', url, headers: [], body: undefined, caPem, timeoutMs: 30_000, policy });
  * await http.close();
  * ```
  */
-export class UndiciTransport implements HttpTransport {
-  readonly #agents = new Map<string, Agent>();
+export class NodeHttpTransport implements HttpTransport {
+  readonly #agents = new Map<string, HttpAgent>();
   readonly #limits = new Map<string, LimitFunction>();
   readonly #concurrency: number;
   readonly #maxRedirects: number;
   #connections = 0;
 
-  constructor(options: UndiciTransportOptions = {}) {
+  constructor(options: NodeHttpTransportOptions = {}) {
     this.#concurrency = options.concurrencyPerHost ?? 8;
     this.#maxRedirects = options.maxRedirects ?? 5;
   }
@@ -93,25 +95,21 @@ export class UndiciTransport implements HttpTransport {
 
   async #exchange(first: URL, request: WebhookRequest, deadline: RequestDeadline, signal?: AbortSignal): Promise<WebhookResponse> {
     const combined = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
-    const dispatcher = this.#agentFor(request.caPem, request.policy.allowLinkLocal);
     const exceeded = (cause?: unknown) => new WebhookError(`failed to call endpoint: context deadline exceeded (timeout ${formatDuration(request.timeoutMs)})`, { cause });
+    const body = request.body === undefined || request.body === '' ? undefined : goStringToBytes(request.body);
+    const headers = outgoingHeaders(request.headers, body);
     let url = first;
     try {
       for (let hop = 0; ; hop++) {
         // Like Go, a passed deadline fails before dialling, never racing the exchange.
         if (deadline.passed) throw exceeded();
-        const res = await undiciRequest(url, {
-          method: request.method as 'GET',
-          // A flat [name, value, ...] list keeps repeated header names, like Go's Header.Add.
-          headers: request.headers.flat(),
-          body: request.body === undefined || request.body === '' ? null : goStringToBytes(request.body),
-          signal: combined,
-          dispatcher,
-        });
-        const status = res.statusCode;
-        const location = headerValue(res.headers.location);
+        const agent = this.#agentFor(url.protocol, request.caPem, request.policy.allowLinkLocal);
+        const res = await this.#roundTrip(url, request.method, headers, body, agent, combined);
+        const status = res.statusCode ?? 0;
+        const location = res.headers.location;
         if (status >= 300 && status < 400 && status !== 304 && location) {
-          await res.body.dump();
+          // Read (capped) so the connection goes back to the pool for the next hop.
+          await readCapped(res, request.policy.maxResponseBytes);
           const next = new URL(location, url);
           if (next.origin !== first.origin) {
             throw new WebhookError(`failed to call endpoint: redirect to another host (${next.host}) refused: credentials are only sent to ${first.host}`);
@@ -121,11 +119,11 @@ export class UndiciTransport implements HttpTransport {
           url = next;
           continue;
         }
-        const body = await readCapped(res.body, request.policy.maxResponseBytes);
+        const data = await readCapped(res, request.policy.maxResponseBytes);
         // The timeout covers reading the body (Go's Client.Timeout): an answer completed late is late.
         if (deadline.passed) throw exceeded();
         const retryAfter = headerValue(res.headers['retry-after']);
-        return { status, statusText: STATUS_CODES[status] ?? '', body, headers: retryAfter ? { 'retry-after': retryAfter } : {} };
+        return { status, statusText: STATUS_CODES[status] ?? '', body: data, headers: retryAfter ? { 'retry-after': retryAfter } : {} };
       }
     } catch (e) {
       if (e instanceof WebhookError) throw e;
@@ -135,21 +133,36 @@ export class UndiciTransport implements HttpTransport {
     }
   }
 
-  #agentFor(caPem: string | undefined, allowLinkLocal: boolean): Agent {
-    const key = `${caPem ? createHash('sha256').update(caPem).digest('hex') : ''}/${String(allowLinkLocal)}`;
+  /** Sends one request; resolves with the response head (the body is read by the caller). */
+  #roundTrip(url: URL, method: string, headers: OutgoingHttpHeaders, body: Buffer | undefined, agent: HttpAgent, signal: AbortSignal): Promise<IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+      const req = send(url, { method, headers, agent, signal });
+      // `on`, not `once`: a socket error after the head must not become an unhandled 'error'.
+      req.on('error', reject);
+      req.on('response', resolve);
+      req.on('socket', (socket) => {
+        if (req.reusedSocket) return;
+        socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => { this.#connections++; });
+      });
+      req.end(body);
+    });
+  }
+
+  #agentFor(protocol: string, caPem: string | undefined, allowLinkLocal: boolean): HttpAgent {
+    const key = `${protocol}/${caPem ? createHash('sha256').update(caPem).digest('hex') : ''}/${String(allowLinkLocal)}`;
     let agent = this.#agents.get(key);
     if (!agent) {
-      agent = new Agent({
-        connect: {
-          ...(caPem ? { ca: caPem } : {}),
-          minVersion: 'TLSv1.2',
-          // Checked at connect time, on the address actually dialled, so DNS cannot smuggle one in.
-          ...(allowLinkLocal ? {} : { lookup: refuseLinkLocal }),
-        },
-        keepAliveTimeout: 30_000,
-        connections: this.#concurrency,
-      });
-      agent.on('connect', () => { this.#connections++; });
+      const options = {
+        keepAlive: true,
+        // Sockets per host; with the per-host limit above, a run never opens more than this.
+        maxSockets: this.#concurrency,
+        // Applies to idle sockets only: the deadline above bounds a request in flight.
+        timeout: IDLE_MS,
+        // Checked at connect time, on the address actually dialled, so DNS cannot smuggle one in.
+        ...(allowLinkLocal ? {} : { lookup: refuseLinkLocal }),
+      };
+      agent = protocol === 'https:' ? new HttpsAgent({ ...options, ...(caPem ? { ca: caPem } : {}), minVersion: 'TLSv1.2' }) : new HttpAgent(options);
       this.#agents.set(key, agent);
     }
     return agent;
@@ -164,10 +177,33 @@ export class UndiciTransport implements HttpTransport {
     return limit;
   }
 
-  async close(): Promise<void> {
-    await Promise.all([...this.#agents.values()].map((a) => a.close()));
+  /** Closes every pooled connection (requests still in flight fail). */
+  close(): Promise<void> {
+    for (const agent of this.#agents.values()) agent.destroy();
     this.#agents.clear();
+    return Promise.resolve();
   }
+}
+
+/**
+ * The request's headers for Node: repeated names become one list (sent as separate lines, like Go's
+ * Header.Add), and a body gets its exact Content-Length, as Go sets it (Node would send a GET's body
+ * without one, so the server would not read it).
+ */
+function outgoingHeaders(list: WebhookRequest['headers'], body: Buffer | undefined): OutgoingHttpHeaders {
+  const out: Record<string, string[]> = {};
+  const spelling = new Map<string, string>();
+  for (const [name, value] of list) {
+    const lower = name.toLowerCase();
+    if (body && lower === 'content-length') continue;
+    const key = spelling.get(lower) ?? name;
+    spelling.set(lower, key);
+    (out[key] ??= []).push(value);
+  }
+  const headers: OutgoingHttpHeaders = {};
+  for (const [name, values] of Object.entries(out)) headers[name] = values.length === 1 ? values[0] : values;
+  if (body) headers['content-length'] = body.byteLength;
+  return headers;
 }
 
 /**
@@ -271,7 +307,7 @@ export function describeNetworkError(e: unknown): string {
   let cur: unknown = e;
   for (let depth = 0; depth < 5 && cur; depth++) {
     const c = cur as { code?: string; message?: string; cause?: unknown };
-    if (typeof c.code === 'string' && c.code !== 'UND_ERR') {
+    if (typeof c.code === 'string') {
       const tls = /CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS/u.test(c.code);
       return tls ? `TLS certificate not trusted (${c.code}): set caBundle or caProvider on the store` : `${c.code}${c.message ? ` (${c.message})` : ''}`;
     }
