@@ -4,27 +4,32 @@
  * - a manual invoke `{"externalSecrets": ["ns/name"]}` or `{"all": true}` (always forced);
  * - an EventBridge event with detail-type ForceRefresh whose detail has the same shape.
  */
-import { z } from 'zod';
+import * as z from '../../src/model/zod.ts';
 import type { Selection } from '../../src/sync/due.ts';
 import { DETAIL_TYPES } from '../../src/aws/events.ts';
 import { canonicalCadence } from '../../src/model/duration.ts';
 import { EXTERNAL_SECRET_REF } from '../../src/model/managed.ts';
 
-const EsRef = z.string().regex(EXTERNAL_SECRET_REF, 'expected NAMESPACE/NAME');
-// Compared in canonical form everywhere: `{"cadence":"60m"}` is the 1h schedule.
-const Cadence = z.string().transform((text, ctx) => {
+const EsRef = z.string().check(z.regex(EXTERNAL_SECRET_REF, 'expected NAMESPACE/NAME'));
+/** True when `text` is a cadence (canonicalCadence accepts it). */
+function isCadence(text: string): boolean {
   try {
-    return canonicalCadence(text);
+    canonicalCadence(text);
+    return true;
   } catch {
-    // The message does not repeat the input (an event could carry anything).
-    ctx.addIssue({ code: 'custom', message: 'expected a positive Go duration such as 15m, 1h or 1h30m' });
-    return z.NEVER;
+    return false;
   }
-});
+}
+// Compared in canonical form everywhere: `{"cadence":"60m"}` is the 1h schedule.
+// The message does not repeat the input (an event could carry anything).
+const Cadence = z.pipe(
+  z.string().check(z.refine(isCadence, 'expected a positive Go duration such as 15m, 1h or 1h30m')),
+  z.transform((text: string) => canonicalCadence(text)),
+);
 
-const Scheduled = z.strictObject({ cadence: Cadence, executionId: z.string().optional(), scheduledTime: z.string().optional() });
+const Scheduled = z.strictObject({ cadence: Cadence, executionId: z.optional(z.string()), scheduledTime: z.optional(z.string()) });
 const Forced = z.union([
-  z.strictObject({ externalSecrets: z.array(EsRef).min(1) }),
+  z.strictObject({ externalSecrets: z.array(EsRef).check(z.minLength(1)) }),
   z.strictObject({ all: z.literal(true) }),
 ]);
 const ForceRefreshEvent = z.object({

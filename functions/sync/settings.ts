@@ -1,22 +1,22 @@
 /** The function's settings, from the environment the stack sets (names in ENV, shared with infra/). */
-import { z } from 'zod';
+import * as z from '../../src/model/zod.ts';
 import { DEFAULT_PRUNE_LIMIT, parsePruneLimit, type PruneLimit } from '../../src/sync/prune-limit.ts';
 import { CLUSTER_AUTH, ENV } from './contract.ts';
 
 const Env = z.object({
-  [ENV.configMap]: z.string().regex(/^[a-z0-9-.]+\/[a-z0-9-.]+$/u, 'expected NAMESPACE/NAME').optional(),
-  [ENV.defaultNamespace]: z.string().min(1).default('default'),
-  [ENV.cadence]: z.string().min(1).optional(),
-  [ENV.scheduledCadences]: z.string().default(''),
+  [ENV.configMap]: z.optional(z.string().check(z.regex(/^[a-z0-9-.]+\/[a-z0-9-.]+$/u, 'expected NAMESPACE/NAME'))),
+  [ENV.defaultNamespace]: z._default(z.string().check(z.minLength(1)), 'default'),
+  [ENV.cadence]: z.optional(z.string().check(z.minLength(1))),
+  [ENV.scheduledCadences]: z._default(z.string(), ''),
   [ENV.clusterAuth]: z.enum([CLUSTER_AUTH.eks, CLUSTER_AUTH.kubeconfigSecret]),
-  [ENV.eksClusterName]: z.string().min(1).optional(),
-  [ENV.eksEndpoint]: z.url().optional(),
-  [ENV.eksCaData]: z.string().min(1).optional(),
-  [ENV.kubeconfigSecretArn]: z.string().min(1).optional(),
-  [ENV.eventBusName]: z.string().min(1).optional(),
-  [ENV.deadlineMarginMs]: z.coerce.number().int().min(0).default(10_000),
-  [ENV.maxPrune]: z.string().min(1).optional(),
-  AWS_REGION: z.string().min(1).default('us-east-1'),
+  [ENV.eksClusterName]: z.optional(z.string().check(z.minLength(1))),
+  [ENV.eksEndpoint]: z.optional(z.url()),
+  [ENV.eksCaData]: z.optional(z.string().check(z.minLength(1))),
+  [ENV.kubeconfigSecretArn]: z.optional(z.string().check(z.minLength(1))),
+  [ENV.eventBusName]: z.optional(z.string().check(z.minLength(1))),
+  [ENV.deadlineMarginMs]: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 10_000),
+  [ENV.maxPrune]: z.optional(z.string().check(z.minLength(1))),
+  AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1'),
 });
 
 export type ClusterAuth =

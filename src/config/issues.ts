@@ -1,5 +1,5 @@
 /** Config problems are collected (all of them, not just the first) and reported together. */
-import type { z } from 'zod';
+import type * as z from '../model/zod.ts';
 import { ConfigError } from '../model/errors.ts';
 import type { Origin } from './types.ts';
 
@@ -60,7 +60,7 @@ export class IssueSink {
   add(origin: Origin | undefined, object: string | undefined, path: string, message: string): void {
     this.issues.push({ origin, object, path, message });
   }
-  addZod(origin: Origin, object: string | undefined, prefix: string, error: z.ZodError): void {
+  addZod(origin: Origin, object: string | undefined, prefix: string, error: z.core.$ZodError): void {
     for (const i of error.issues) this.add(origin, object, joinPath(prefix, i.path), zodMessage(i));
   }
 }

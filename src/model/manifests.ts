@@ -4,89 +4,90 @@
  * Objects are strict where a typo would silently change behaviour (provider, spec, target), and
  * loose for `metadata` and `status`, which carry whatever the cluster adds.
  */
-import { z } from 'zod';
+import * as z from './zod.ts';
 
 export const API_GROUP = 'external-secrets.io';
 export const API_VERSIONS = [`${API_GROUP}/v1`, `${API_GROUP}/v1beta1`] as const;
 export const STORE_KINDS = ['SecretStore', 'ClusterSecretStore'] as const;
 
-const name = z.string().min(1, 'expected a non-empty name');
+const name = z.string().check(z.minLength(1, 'expected a non-empty name'));
 
 export const ObjectMeta = z.looseObject({
   name,
-  namespace: z.string().min(1).optional(),
-  labels: z.record(z.string(), z.string()).optional(),
-  annotations: z.record(z.string(), z.string()).optional(),
+  namespace: z.optional(z.string().check(z.minLength(1))),
+  labels: z.optional(z.record(z.string(), z.string())),
+  annotations: z.optional(z.record(z.string(), z.string())),
 });
 
 /** ESO's CRD has a map; the brief's example uses a list of `{name, value}`. Both become a list. */
-const Headers = z
-  .union([
+const Headers = z.pipe(
+  z.union([
     z.record(z.string(), z.string()),
-    z.array(z.strictObject({ name: z.string().min(1), value: z.string() })),
-  ])
-  .transform((h): [string, string][] =>
+    z.array(z.strictObject({ name: z.string().check(z.minLength(1)), value: z.string() })),
+  ]),
+  z.transform((h): [string, string][] =>
     Array.isArray(h) ? h.map((e) => [e.name, e.value] as [string, string]) : Object.entries(h),
-  );
+  ),
+);
 
 const SecretKeySelector = z.strictObject({
   name,
-  key: z.string().optional(),
-  namespace: z.string().optional(),
+  key: z.optional(z.string()),
+  namespace: z.optional(z.string()),
 });
 
 export const WebhookProviderSpec = z.strictObject({
-  url: z.string().min(1, 'expected the endpoint URL (a Go template)'),
-  method: z.string().optional(),
-  headers: Headers.optional(),
-  body: z.string().optional(),
-  timeout: z.string().optional(),
-  result: z.strictObject({ jsonPath: z.string().optional() }).optional(),
-  secrets: z.array(z.strictObject({ name, secretRef: SecretKeySelector })).optional(),
-  caBundle: z.string().optional(),
-  caProvider: z
-    .strictObject({
+  url: z.string().check(z.minLength(1, 'expected the endpoint URL (a Go template)')),
+  method: z.optional(z.string()),
+  headers: z.optional(Headers),
+  body: z.optional(z.string()),
+  timeout: z.optional(z.string()),
+  result: z.optional(z.strictObject({ jsonPath: z.optional(z.string()) })),
+  secrets: z.optional(z.array(z.strictObject({ name, secretRef: SecretKeySelector }))),
+  caBundle: z.optional(z.string()),
+  caProvider: z.optional(
+    z.strictObject({
       type: z.enum(['Secret', 'ConfigMap']),
       name,
-      key: z.string().min(1),
-      namespace: z.string().optional(),
-    })
-    .optional(),
-  auth: z.unknown().optional(),
+      key: z.string().check(z.minLength(1)),
+      namespace: z.optional(z.string()),
+    }),
+  ),
+  auth: z.optional(z.unknown()),
 });
 export type WebhookProviderSpec = z.infer<typeof WebhookProviderSpec>;
 
 const LabelSelector = z.looseObject({
-  matchLabels: z.record(z.string(), z.string()).optional(),
-  matchExpressions: z
-    .array(
+  matchLabels: z.optional(z.record(z.string(), z.string())),
+  matchExpressions: z.optional(
+    z.array(
       z.strictObject({
         key: z.string(),
         operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
-        values: z.array(z.string()).optional(),
+        values: z.optional(z.array(z.string())),
       }),
-    )
-    .optional(),
+    ),
+  ),
 });
 
 export const ClusterStoreCondition = z.strictObject({
-  namespaceSelector: LabelSelector.optional(),
-  namespaces: z.array(z.string()).optional(),
-  namespaceRegexes: z.array(z.string()).optional(),
+  namespaceSelector: z.optional(LabelSelector),
+  namespaces: z.optional(z.array(z.string())),
+  namespaceRegexes: z.optional(z.array(z.string())),
 });
 export type ClusterStoreCondition = z.infer<typeof ClusterStoreCondition>;
 
 export const SecretStoreSpec = z.looseObject({
   provider: z.record(z.string(), z.unknown()),
-  conditions: z.array(ClusterStoreCondition).optional(),
-  refreshInterval: z.union([z.number(), z.string()]).optional(),
-  retrySettings: z.unknown().optional(),
-  controller: z.string().optional(),
+  conditions: z.optional(z.array(ClusterStoreCondition)),
+  refreshInterval: z.optional(z.union([z.number(), z.string()])),
+  retrySettings: z.optional(z.unknown()),
+  controller: z.optional(z.string()),
 });
 
 export const StoreRef = z.strictObject({
   name,
-  kind: z.enum(STORE_KINDS).default('SecretStore'),
+  kind: z._default(z.enum(STORE_KINDS), 'SecretStore'),
 });
 export type StoreRef = z.infer<typeof StoreRef>;
 
@@ -95,43 +96,45 @@ const DecodingStrategy = z.enum(['None', 'Base64', 'Base64URL', 'Auto']);
 
 const RemoteRef = z.strictObject({
   key: z.string(),
-  property: z.string().optional(),
-  version: z.string().optional(),
-  conversionStrategy: ConversionStrategy.optional(),
-  decodingStrategy: DecodingStrategy.optional(),
-  metadataPolicy: z.enum(['None', 'Fetch']).optional(),
-  nullBytePolicy: z.enum(['Ignore', 'Fail']).optional(),
+  property: z.optional(z.string()),
+  version: z.optional(z.string()),
+  conversionStrategy: z.optional(ConversionStrategy),
+  decodingStrategy: z.optional(DecodingStrategy),
+  metadataPolicy: z.optional(z.enum(['None', 'Fetch'])),
+  nullBytePolicy: z.optional(z.enum(['Ignore', 'Fail'])),
 });
 export type RemoteRef = z.infer<typeof RemoteRef>;
 
 const SourceRef = z.strictObject({
-  storeRef: StoreRef.optional(),
-  generatorRef: z.unknown().optional(),
+  storeRef: z.optional(StoreRef),
+  generatorRef: z.optional(z.unknown()),
 });
 
 export const DataEntry = z.strictObject({
-  secretKey: z.string().min(1, 'expected the key to write in the target Secret'),
+  secretKey: z.string().check(z.minLength(1, 'expected the key to write in the target Secret')),
   remoteRef: RemoteRef,
-  sourceRef: SourceRef.optional(),
+  sourceRef: z.optional(SourceRef),
 });
 export type DataEntry = z.infer<typeof DataEntry>;
 
 const Rewrite = z
   .strictObject({
-    regexp: z.strictObject({ source: z.string(), target: z.string() }).optional(),
-    transform: z.strictObject({ template: z.string() }).optional(),
-    merge: z.unknown().optional(),
+    regexp: z.optional(z.strictObject({ source: z.string(), target: z.string() })),
+    transform: z.optional(z.strictObject({ template: z.string() })),
+    merge: z.optional(z.unknown()),
   })
-  .refine((r) => [r.regexp, r.transform, r.merge].filter((x) => x !== undefined).length === 1, {
-    error: 'expected exactly one of regexp, transform or merge',
-  });
+  .check(
+    z.refine((r) => [r.regexp, r.transform, r.merge].filter((x) => x !== undefined).length === 1, {
+      error: 'expected exactly one of regexp, transform or merge',
+    }),
+  );
 export type Rewrite = z.infer<typeof Rewrite>;
 
 export const DataFromEntry = z.strictObject({
-  extract: RemoteRef.optional(),
-  find: z.unknown().optional(),
-  rewrite: z.array(Rewrite).optional(),
-  sourceRef: SourceRef.optional(),
+  extract: z.optional(RemoteRef),
+  find: z.optional(z.unknown()),
+  rewrite: z.optional(z.array(Rewrite)),
+  sourceRef: z.optional(SourceRef),
 });
 export type DataFromEntry = z.infer<typeof DataFromEntry>;
 
@@ -140,38 +143,38 @@ export const DELETION_POLICIES = ['Retain', 'Delete', 'Merge'] as const;
 export const REFRESH_POLICIES = ['CreatedOnce', 'Periodic', 'OnChange'] as const;
 
 const TargetTemplate = z.strictObject({
-  type: z.string().optional(),
-  engineVersion: z.literal('v2', { error: 'expected engineVersion v2 (the only engine ESO supports)' }).optional(),
-  metadata: z
-    .strictObject({
-      labels: z.record(z.string(), z.string()).optional(),
-      annotations: z.record(z.string(), z.string()).optional(),
-      finalizers: z.array(z.string()).optional(),
-    })
-    .optional(),
-  mergePolicy: z.enum(['Replace', 'Merge']).optional(),
-  data: z.record(z.string(), z.string()).optional(),
-  templateFrom: z.array(z.unknown()).optional(),
+  type: z.optional(z.string()),
+  engineVersion: z.optional(z.literal('v2', { error: 'expected engineVersion v2 (the only engine ESO supports)' })),
+  metadata: z.optional(
+    z.strictObject({
+      labels: z.optional(z.record(z.string(), z.string())),
+      annotations: z.optional(z.record(z.string(), z.string())),
+      finalizers: z.optional(z.array(z.string())),
+    }),
+  ),
+  mergePolicy: z.optional(z.enum(['Replace', 'Merge'])),
+  data: z.optional(z.record(z.string(), z.string())),
+  templateFrom: z.optional(z.array(z.unknown())),
 });
 export type TargetTemplate = z.infer<typeof TargetTemplate>;
 
 export const Target = z.strictObject({
-  name: z.string().min(1).optional(),
-  creationPolicy: z.enum(CREATION_POLICIES).default('Owner'),
-  deletionPolicy: z.enum(DELETION_POLICIES).default('Retain'),
-  immutable: z.boolean().optional(),
-  template: TargetTemplate.optional(),
-  manifest: z.unknown().optional(),
+  name: z.optional(z.string().check(z.minLength(1))),
+  creationPolicy: z._default(z.enum(CREATION_POLICIES), 'Owner'),
+  deletionPolicy: z._default(z.enum(DELETION_POLICIES), 'Retain'),
+  immutable: z.optional(z.boolean()),
+  template: z.optional(TargetTemplate),
+  manifest: z.optional(z.unknown()),
 });
 
 export const ExternalSecretSpec = z.strictObject({
-  refreshInterval: z.string().default('1h'),
-  refreshPolicy: z.enum(REFRESH_POLICIES).optional(),
-  secretStoreRef: StoreRef.optional(),
-  target: Target.default({ creationPolicy: 'Owner', deletionPolicy: 'Retain' }),
-  data: z.array(DataEntry).optional(),
-  dataFrom: z.array(DataFromEntry).optional(),
-  syncWindows: z.unknown().optional(),
+  refreshInterval: z._default(z.string(), '1h'),
+  refreshPolicy: z.optional(z.enum(REFRESH_POLICIES)),
+  secretStoreRef: z.optional(StoreRef),
+  target: z._default(Target, { creationPolicy: 'Owner', deletionPolicy: 'Retain' }),
+  data: z.optional(z.array(DataEntry)),
+  dataFrom: z.optional(z.array(DataFromEntry)),
+  syncWindows: z.optional(z.unknown()),
 });
 export type ExternalSecretSpec = z.infer<typeof ExternalSecretSpec>;
 
