@@ -19,7 +19,7 @@ import { startLocalCluster, type LocalCluster } from '../src/local/cluster.ts';
 import { startHttpsEndpoint, type HttpsEndpoint } from '../src/local/https-endpoint.ts';
 import { createRestrictedIdentity, ensureNamespace } from '../src/local/restricted-identity.ts';
 import type { Selection } from '../src/sync/due.ts';
-import { measureBundle, type BundleFigures } from './bundle.ts';
+import { formatModuleTable, measureBundle, type BundleFigures } from './bundle.ts';
 import { bodyFor, manifestsFor, type ScenarioShape } from './scenario.ts';
 import type { WorkerReply, WorkerRequest, WorkerRun } from './worker.ts';
 import { build } from 'esbuild';
@@ -302,6 +302,7 @@ async function main(): Promise<void> {
     await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
     process.stdout.write(`\nwebhook-secret-sync bench (${results.mode}): ${String(SETTINGS.externalSecrets)} ES x ${String(SETTINGS.keysPerSecret)} keys, ${String(SETTINGS.namespaces)} namespaces, ${String(SETTINGS.stores)} ${SETTINGS.storeKind}s, endpoint +${String(SETTINGS.endpointLatencyMs)} ms; concurrency: endpoint ${String(SETTINGS.endpointConcurrencyPerHost)}/host, apiserver ${String(SETTINGS.apiserverConnections)} connections, writes ${String(SETTINGS.writeConcurrency)}\n\n`);
     printTable(rows);
+    process.stdout.write(`\n${formatModuleTable(bundle)}`);
     const missed = rows.filter((r) => r.met === false).length;
     process.stdout.write(`\n${missed === 0 ? 'all goals met' : `${String(missed)} goal(s) missed`} (timings never fail the build); results: ${out.slice(ROOT.length + 1)}\n`);
   } finally {
