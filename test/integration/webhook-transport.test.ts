@@ -1,9 +1,9 @@
 /**
  * What NodeHttpTransport does by hand on node:https (undici did it for us before): keep-alive reuse
- * bounded per host, the deadline checked before dialling and while a body is read, the run's abort
- * in the middle of a body, repeated header names, the connection count the benchmark reads, and a
- * TLS failure named without the URL. Real local HTTPS servers with a test CA; no outcome depends on
- * a timer racing the exchange (stalled answers never complete).
+ * bounded per host, the deadline and the run's abort checked before dialling, the deadline while a
+ * body is read, the run's abort mid-body, a graceful close, repeated header names, the connection
+ * count the benchmark reads, and a TLS failure named without the URL. Real local HTTPS servers with
+ * a test CA; no outcome depends on a timer racing the exchange (stalled answers never complete).
  */
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -69,6 +69,39 @@ describe('NodeHttpTransport against a real HTTPS endpoint', () => {
     } finally {
       await transport.close();
     }
+  });
+
+  it('fails a request of a cancelled run before dialling: no connection is opened', async () => {
+    const transport = new NodeHttpTransport();
+    try {
+      await expect(transport.send(request(`${endpoint.url}/x`, endpoint.caPem), AbortSignal.abort())).rejects.toThrow(/^failed to call endpoint: run cancelled$/u);
+      expect(transport.connections).toBe(0);
+      expect(endpoint.connections).toBe(0);
+    } finally {
+      await transport.close();
+    }
+  });
+
+  it('close() lets a request in flight finish before closing the connections', async () => {
+    // Prepare: the endpoint holds its answer until the test releases it.
+    const transport = new NodeHttpTransport();
+    let arrived: () => void = () => undefined;
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => { arrived = resolve; });
+    endpoint.on('GET', '/held', async () => {
+      arrived();
+      await new Promise<void>((resolve) => { release = resolve; });
+      return { body: 'late but whole' };
+    });
+    const answer = transport.send(request(`${endpoint.url}/held`, endpoint.caPem));
+    await held;
+    // Act
+    const closing = transport.close();
+    release();
+    // Assess
+    await expect(answer).resolves.toMatchObject({ status: 200 });
+    expect((await answer).body.toString()).toBe('late but whole');
+    await closing;
   });
 
   it('sends repeated header names as separate lines and a GET body with its Content-Length', async () => {

@@ -61,6 +61,7 @@ const IDLE_MS = 30_000;
 export class NodeHttpTransport implements HttpTransport {
   readonly #agents = new Map<string, HttpAgent>();
   readonly #limits = new Map<string, LimitFunction>();
+  readonly #inFlight = new Set<Promise<unknown>>();
   readonly #concurrency: number;
   readonly #maxRedirects: number;
   #connections = 0;
@@ -86,9 +87,12 @@ export class NodeHttpTransport implements HttpTransport {
     const limit = this.#limitFor(url.host);
     // As with Go's Client.Timeout, the wait for a connection slot counts against the timeout.
     const deadline = new RequestDeadline(request.timeoutMs);
+    const exchange = limit(() => this.#exchange(url, request, deadline, signal));
+    this.#inFlight.add(exchange);
     try {
-      return await limit(() => this.#exchange(url, request, deadline, signal));
+      return await exchange;
     } finally {
+      this.#inFlight.delete(exchange);
       deadline.clear();
     }
   }
@@ -101,8 +105,9 @@ export class NodeHttpTransport implements HttpTransport {
     let url = first;
     try {
       for (let hop = 0; ; hop++) {
-        // Like Go, a passed deadline fails before dialling, never racing the exchange.
+        // Like Go, a passed deadline or a cancelled run fails before dialling, never racing the exchange.
         if (deadline.passed) throw exceeded();
+        if (signal?.aborted) throw new WebhookError('failed to call endpoint: run cancelled');
         const agent = this.#agentFor(url.protocol, request.caPem, request.policy.allowLinkLocal);
         const res = await this.#roundTrip(url, request.method, headers, body, agent, combined);
         const status = res.statusCode ?? 0;
@@ -177,11 +182,11 @@ export class NodeHttpTransport implements HttpTransport {
     return limit;
   }
 
-  /** Closes every pooled connection (requests still in flight fail). */
-  close(): Promise<void> {
+  /** Lets the requests in flight finish (each within its deadline), then closes every pooled connection. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.#inFlight]);
     for (const agent of this.#agents.values()) agent.destroy();
     this.#agents.clear();
-    return Promise.resolve();
   }
 }
 
