@@ -15,7 +15,8 @@ import type { EndpointPolicy } from '../../config/types.ts';
 import { formatDuration } from '../../model/duration.ts';
 import { RequestDeadline } from './deadline.ts';
 import { WebhookError } from './errors.ts';
-import { goStringToBytes } from '../../template/index.ts';
+// The one helper, not the template engine's index: the transport stays a small module of its own.
+import { goStringToBytes } from '../../template/go-bytes.ts';
 
 export interface WebhookRequest {
   readonly method: string;
