@@ -39,12 +39,18 @@ const RETRY = { errors: ['States.TaskFailed'], maxAttempts: 1, interval: Duratio
  */
 export function shardedCadence(scope: Construct, id: string, p: ShardedCadenceProps): sfn.StateMachine {
   const { cadence, fn } = p;
-  // Every field the report step reads exists from the start, whichever step failed.
-  const start = new sfn.Pass(scope, `${id}Start`, { result: sfn.Result.fromObject({ cadence, plan: { shards: [] }, results: [], failure: null }) });
+  // Every field the report step reads exists from the start, whichever step failed. Input
+  // `{"cadence":..}` is the schedule's; `{"all":true}` a ForceRefresh of every ExternalSecret.
+  const init = (all: boolean): sfn.Result => sfn.Result.fromObject({ cadence, all, plan: { shards: [] }, results: [], failure: null });
+  const scheduled = new sfn.Pass(scope, `${id}Start`, { result: init(false) });
+  const forcedAll = new sfn.Pass(scope, `${id}StartAll`, { result: init(true) });
+  const start = new sfn.Choice(scope, `${id}Trigger`)
+    .when(sfn.Condition.and(sfn.Condition.isPresent('$.all'), sfn.Condition.booleanEquals('$.all', true)), forcedAll)
+    .otherwise(scheduled);
   const plan = new tasks.LambdaInvoke(scope, `${id}Plan`, {
     comment: 'reads the ConfigMap and splits the cadence into shards by namespace',
     lambdaFunction: fn,
-    payload: sfn.TaskInput.fromObject({ shardPlan: { cadence } }),
+    payload: sfn.TaskInput.fromObject({ shardPlan: { cadence, all: sfn.JsonPath.stringAt('$.all') } }),
     resultSelector: { 'shards.$': '$.Payload.shards' },
     resultPath: '$.plan',
   }).addRetry(RETRY);
@@ -73,6 +79,7 @@ export function shardedCadence(scope: Construct, id: string, p: ShardedCadencePr
     payload: sfn.TaskInput.fromObject({
       shardReport: {
         cadence,
+        all: sfn.JsonPath.stringAt('$.all'),
         executionId: sfn.JsonPath.executionId,
         startedAt: sfn.JsonPath.executionStartTime,
         shards: sfn.JsonPath.arrayLength(sfn.JsonPath.listAt('$.plan.shards')),
@@ -89,10 +96,14 @@ export function shardedCadence(scope: Construct, id: string, p: ShardedCadencePr
     .when(sfn.Condition.booleanEquals('$.report.runFailed', true), new sfn.Fail(scope, `${id}SyncRunFailed`, { error: 'SyncRunFailed', cause: 'the plan or the shard map failed: see the SyncRunFailed event' }))
     .otherwise(new sfn.Succeed(scope, `${id}Done`));
 
+  plan.next(shards).next(report).next(outcome);
+  scheduled.next(plan);
+  forcedAll.next(plan);
+
   const logGroup = new logs.LogGroup(scope, `${id}StateMachineLogs`, { retention: p.logRetention, removalPolicy: RemovalPolicy.DESTROY });
   const machine = new sfn.StateMachine(scope, `${id}StateMachine`, {
     comment: `webhook-secret-sync: refreshInterval ${cadence}, sharded`,
-    definitionBody: sfn.DefinitionBody.fromChainable(start.next(plan).next(shards).next(report).next(outcome)),
+    definitionBody: sfn.DefinitionBody.fromChainable(start),
     stateMachineType: sfn.StateMachineType.STANDARD,
     tracingEnabled: true,
     // Names, counts and messages only, never a secret; still, execution data stays out of the logs.

@@ -311,17 +311,26 @@ export class WebhookSecretSync extends Construct {
     }).addAlarmAction(...actions);
   }
 
-  /** Named ForceRefresh events go to every function (each keeps what it owns at run time); `all` to the shortest cadence. */
+  /**
+   * Named ForceRefresh events go to every function (each keeps what it owns at run time); `all` to
+   * the shortest cadence: its function, or sharded its state machine (all of a config that needs
+   * shards does not fit one invocation either).
+   */
   #forceRefreshRules(cadences: readonly CadencePlan[]): void {
+    const delivery = { deadLetterQueue: this.deadLetterQueue, retryAttempts: 2, maxEventAge: Duration.hours(1) };
     cadences.forEach((plan, index) => {
       const fn = this.functions.get(plan.cadence);
       if (!fn) return;
+      const machine = this.stateMachines.get(plan.cadence);
       forceRefreshPatterns({ includeAll: index === 0 }).forEach((eventPattern, n) => {
+        const all = eventPattern.detail?.all !== undefined;
         new events.Rule(this, `Cadence${plan.cadence}ForceRefresh${String(n)}`, {
           description: `webhook-secret-sync: ForceRefresh for ExternalSecrets of cadence ${plan.cadence}`,
           eventBus: this.eventBus,
           eventPattern,
-          targets: [new targets.LambdaFunction(fn, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+          targets: [all && machine
+            ? new targets.SfnStateMachine(machine, { ...delivery, input: events.RuleTargetInput.fromObject({ cadence: plan.cadence, all: true }) })
+            : new targets.LambdaFunction(fn, delivery)],
         });
       });
     });

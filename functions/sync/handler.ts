@@ -25,6 +25,7 @@ import { recordMetrics, reportOf, resultEntry, type RunReport } from './report.t
 import { readSettings, type Settings } from './settings.ts';
 import { parseShardStep, type ShardResult, type ShardStep } from './shard-event.ts';
 import { compactShardResult } from './shard-report.ts';
+import { shardedTrigger } from './shard-trigger.ts';
 import { planStep, reportStep, type PlannedItem, type ReportOutcome } from './shard-steps.ts';
 import { shardPruneLimit } from '../../src/sync/shard.ts';
 
@@ -65,7 +66,7 @@ async function sync(event: unknown, context: Context, { signal }: { signal: Abor
   if (step && step.kind !== 'shard') return sharedStep(step, context);
   const shard = step?.shard;
   const { trigger, selection } = shard
-    ? { trigger: { kind: 'schedule', cadence: shard.cadence } as const, selection: { cadence: shard.cadence, shard } }
+    ? { trigger: shardedTrigger(shard), selection: shard.all ? { all: true, shard } : { cadence: shard.cadence, shard } }
     : parseEvent(event);
   logger.appendKeys({ trigger: trigger.kind, ...(shard ? { shard: `${String(shard.index + 1)}/${String(shard.count)}` } : {}) });
   warm ??= wire();
@@ -153,7 +154,7 @@ async function sharedStep(step: Exclude<ShardStep, { kind: 'shard' }>, context: 
   warm ??= wire();
   try {
     const w = await warm;
-    if (step.kind === 'plan') return await planStep(w.gateway, w.settings, step.cadence);
+    if (step.kind === 'plan') return await planStep(w.gateway, w.settings, step.cadence, step.all);
     metrics.addDimension('cadence', step.report.cadence);
     const outcome = await reportStep(step.report, {
       publish: (o, extra) => publish(w, o, context, extra),

@@ -24,6 +24,8 @@ export const ShardItem = z.strictObject({
   index: Index,
   count: z.number().int().min(1),
   externalSecrets: z.number().int().min(0).optional(),
+  /** A forced refresh of every ExternalSecret, sharded. */
+  all: z.literal(true).optional(),
   slices: z.array(Slice),
 }).refine((s) => s.index < s.count, { error: 'index must be below count', path: ['index'] });
 
@@ -42,11 +44,12 @@ export const ShardResultSchema = z.strictObject({
 const ShardFailed = z.strictObject({ failedShard: z.strictObject({ index: Index, count: z.number().int().min(1), error: z.string().nullish(), cause: z.string().nullish() }) });
 const Failure = z.object({ Error: z.string().nullish(), Cause: z.string().nullish() }).nullish();
 
-const Plan = z.strictObject({ shardPlan: z.strictObject({ cadence: Cadence }) });
+const Plan = z.strictObject({ shardPlan: z.strictObject({ cadence: Cadence, all: z.boolean().optional() }) });
 const Shard = z.strictObject({ shard: ShardItem });
 const Report = z.strictObject({
   shardReport: z.strictObject({
     cadence: Cadence,
+    all: z.boolean().optional(),
     executionId: z.string().optional(),
     startedAt: z.string().optional(),
     shards: z.number().int().min(0).optional(),
@@ -57,7 +60,7 @@ const Report = z.strictObject({
 
 export type ShardResult = z.infer<typeof ShardResultSchema>;
 export type ShardStep =
-  | { readonly kind: 'plan'; readonly cadence: string }
+  | { readonly kind: 'plan'; readonly cadence: string; readonly all: boolean }
   | { readonly kind: 'shard'; readonly shard: z.infer<typeof ShardItem> }
   | { readonly kind: 'report'; readonly report: z.infer<typeof Report>['shardReport'] };
 
@@ -89,7 +92,7 @@ export function parseShardStep(input: unknown): ShardStep | undefined {
     throw new InvalidShardStepError(`${key} step input: ${issue ? `${issue.path.join('.') || '(input)'}: ${issue.message}` : 'unrecognised'}`);
   }
   const data = parsed.data;
-  if ('shardPlan' in data) return { kind: 'plan', cadence: data.shardPlan.cadence };
+  if ('shardPlan' in data) return { kind: 'plan', cadence: data.shardPlan.cadence, all: data.shardPlan.all === true };
   if ('shard' in data) return { kind: 'shard', shard: data.shard };
   return { kind: 'report', report: data.shardReport };
 }

@@ -8,6 +8,7 @@ import type { RunSummary } from '../../src/sync/result.ts';
 import type { ShardScope } from '../../src/sync/shard.ts';
 import type { ReportItem, RunReport } from './report.ts';
 import type { ShardResult, ShardStep } from './shard-event.ts';
+import { shardedTrigger } from './shard-trigger.ts';
 
 /** Names listed by all shards together (the result event lists 200). */
 const LISTED = 200;
@@ -63,7 +64,7 @@ export type MergedRun =
  * ```
  */
 export function mergeShardResults(input: ReportInput, now: number): MergedRun {
-  const trigger = { kind: 'schedule', cadence: input.cadence, executionId: input.executionId } as const;
+  const trigger = shardedTrigger(input);
   if (input.failure) {
     return { kind: 'failed', error: `${input.failure.Error ?? 'Error'}: ${(input.failure.Cause ?? '').slice(0, 1000)}` };
   }

@@ -9,6 +9,7 @@ import type { Settings } from './settings.ts';
 import type { RunReport } from './report.ts';
 import type { ShardStep } from './shard-event.ts';
 import { mergeShardResults } from './shard-report.ts';
+import { shardedTrigger } from './shard-trigger.ts';
 
 /** Step Functions passes at most 256 KiB between states; the plan must leave room for the input. */
 const MAX_PLAN_BYTES = 200_000;
@@ -26,6 +27,7 @@ export interface PlannedItem {
   readonly index: number;
   readonly count: number;
   readonly externalSecrets: number;
+  readonly all?: true;
   readonly slices: readonly { readonly namespace: string; readonly from?: string | undefined; readonly to?: string | undefined }[];
 }
 
@@ -39,14 +41,16 @@ export interface PlannedItem {
  * const { shards } = await planStep(gateway, settings, '1h');
  * ```
  */
-export async function planStep(gateway: KubeGateway, settings: Settings, cadence: string): Promise<{ shards: PlannedItem[] }> {
+export async function planStep(gateway: KubeGateway, settings: Settings, cadence: string, all = false): Promise<{ shards: PlannedItem[] }> {
   if (settings.shardSize === undefined) throw new ShardStepError('shardPlan step: the function has no WSS_SHARD_SIZE (deploy it with the shardSize prop or -c shardSize=N)');
   const ref = settings.configMap ? parseConfigMapRef(settings.configMap) : DEFAULT_CONFIGMAP;
   const loaded = await loadFromConfigMap(gateway, ref, settings.defaultNamespace, { partial: true });
-  const planned = planShards({ externalSecrets: loaded.config.externalSecrets, extraNamespaces: loaded.extraNamespaces, cadence, shardSize: settings.shardSize });
+  // A forced refresh of all balances every ExternalSecret; a scheduled run its cadence's.
+  const planned = planShards({ externalSecrets: loaded.config.externalSecrets, extraNamespaces: loaded.extraNamespaces, cadence: all ? undefined : cadence, shardSize: settings.shardSize });
+  const flag = all ? { all: true as const } : {};
   const shards = planned.length > 0
-    ? planned.map((s) => ({ cadence, ...s }))
-    : [{ cadence, index: 0, count: 1, externalSecrets: 0, slices: [] }];
+    ? planned.map((s) => ({ cadence, ...flag, ...s }))
+    : [{ cadence, ...flag, index: 0, count: 1, externalSecrets: 0, slices: [] }];
   const bytes = Buffer.byteLength(JSON.stringify({ shards }));
   if (bytes > MAX_PLAN_BYTES) {
     const namespaces = new Set(shards.flatMap((s) => s.slices.map((x) => x.namespace))).size;
@@ -77,7 +81,7 @@ export interface ReportOutcome {
  */
 export async function reportStep(input: Extract<ShardStep, { kind: 'report' }>['report'], deps: ReportDeps, now: number): Promise<ReportOutcome> {
   const merged = mergeShardResults(input, now);
-  const trigger = { kind: 'schedule', cadence: input.cadence, executionId: input.executionId } as const;
+  const trigger = shardedTrigger(input);
   if (merged.kind === 'failed') {
     deps.recordRunFailed();
     await deps.publish({ trigger, error: merged.error }, { shards: { count: input.shards ?? 0, failed: input.shards ?? 0 } });

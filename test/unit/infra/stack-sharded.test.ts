@@ -19,7 +19,7 @@ async function synth(context: Record<string, unknown>): Promise<Template> {
 const manifests = () => manifestsDir([{ name: 'db', refreshInterval: '15m' }, { name: 'api', refreshInterval: '1h' }]);
 const SHARDED = () => ({ manifests: manifests(), eksCluster: 'prod', shardSize: '5000', shardConcurrency: '20' });
 
-interface State { Type: string; Next?: string; End?: boolean; ItemProcessor?: { StartAt: string; States: Record<string, State>; ProcessorConfig?: Record<string, string> }; MaxConcurrency?: number; ItemsPath?: string; Catch?: { ErrorEquals: string[]; Next: string; ResultPath?: string }[]; Retry?: { ErrorEquals: string[]; MaxAttempts?: number }[]; Parameters?: Record<string, unknown>; Choices?: unknown[] }
+interface State { Type: string; Next?: string; Default?: string; End?: boolean; ItemProcessor?: { StartAt: string; States: Record<string, State>; ProcessorConfig?: Record<string, string> }; MaxConcurrency?: number; ItemsPath?: string; Catch?: { ErrorEquals: string[]; Next: string; ResultPath?: string }[]; Retry?: { ErrorEquals: string[]; MaxAttempts?: number }[]; Parameters?: Record<string, unknown>; Choices?: unknown[] }
 interface Definition { StartAt: string; States: Record<string, State> }
 
 /** The definition string of the cadence's state machine, with the function's ARN tokens replaced by FN. */
@@ -57,16 +57,22 @@ describe('sharded stack (-c shardSize)', () => {
   it('plans, maps the shards on a Distributed Map with the configured concurrency, and always reaches the report', async () => {
     const template = await synth(SHARDED());
     const d = definitionOf(template, '1h');
+    // The schedule's input takes the default branch; {"all":true} (ForceRefresh) the other, to the same plan.
+    const trigger = d.States[d.StartAt];
+    expect(trigger).toMatchObject({ Type: 'Choice', Choices: [expect.objectContaining({ And: [{ Variable: '$.all', IsPresent: true }, { Variable: '$.all', BooleanEquals: true }] })] });
     const order: string[] = [];
-    for (let name: string | undefined = d.StartAt; name; name = d.States[name]?.Next) order.push(name);
+    for (let name: string | undefined = trigger?.Default; name; name = d.States[name]?.Next) order.push(name);
     expect(order.map((n) => d.States[n]?.Type)).toEqual(['Pass', 'Task', 'Map', 'Task', 'Choice']);
+    const allBranch = (trigger?.Choices?.[0] as { Next: string } | undefined)?.Next ?? '';
+    expect(d.States[allBranch]).toMatchObject({ Type: 'Pass', Result: { cadence: '1h', all: true }, Next: order[1] });
+    expect(d.States[order[0] ?? '']).toMatchObject({ Result: { cadence: '1h', all: false } });
     const [, plan, map, report] = order.map((n) => d.States[n]);
-    expect(plan?.Parameters).toMatchObject({ Payload: { shardPlan: { cadence: '1h' } } });
+    expect(plan?.Parameters).toMatchObject({ Payload: { shardPlan: { cadence: '1h', 'all.$': '$.all' } } });
     expect(map).toMatchObject({ MaxConcurrency: 20, ItemsPath: '$.plan.shards', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } } });
     // A failed plan or map still goes to the report: the run emits its one event.
     expect(plan?.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: order[3], ResultPath: '$.failure' })]);
     expect(map?.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: order[3], ResultPath: '$.failure' })]);
-    expect(report?.Parameters).toMatchObject({ shardReport: { cadence: '1h', 'results.$': '$.results', 'failure.$': '$.failure' } });
+    expect(report?.Parameters).toMatchObject({ shardReport: { cadence: '1h', 'all.$': '$.all', 'results.$': '$.results', 'failure.$': '$.failure' } });
     // A shard is retried once, then caught as a failed shard; the map goes on.
     const processor = map?.ItemProcessor;
     const shard = processor ? processor.States[processor.StartAt] : undefined;
@@ -125,11 +131,16 @@ describe('sharded stack (-c shardSize)', () => {
     });
   });
 
-  it('keeps named and all ForceRefresh on the functions, as unsharded', async () => {
+  it('sends named ForceRefresh to the functions, as unsharded, and {"all":true} to the shortest cadence\'s state machine', async () => {
     const template = await synth(SHARDED());
-    const rules = Object.values(template.findResources('AWS::Events::Rule'));
-    expect(rules.length).toBeGreaterThan(0);
-    expect(rules.every((r) => JSON.stringify(r).includes('AWS::Lambda::Function') || JSON.stringify(r).includes('Fn::GetAtt'))).toBe(true);
+    const rules = Object.values(template.findResources('AWS::Events::Rule')) as { Properties: { EventPattern: { detail: Record<string, unknown> }; Targets: { Arn: unknown; Input?: string }[] } }[];
+    const allRules = rules.filter((r) => 'all' in r.Properties.EventPattern.detail);
+    const named = rules.filter((r) => 'externalSecrets' in r.Properties.EventPattern.detail);
+    expect(named).toHaveLength(2);
+    for (const r of named) expect(JSON.stringify(r.Properties.Targets[0]?.Arn)).toContain('Function');
+    expect(allRules).toHaveLength(1);
+    const [machineId] = Object.entries(template.findResources('AWS::StepFunctions::StateMachine')).filter(([, m]) => JSON.stringify(m).includes('refreshInterval 15m, sharded')).map(([id]) => id);
+    expect(allRules[0]?.Properties.Targets[0]).toMatchObject({ Arn: { Ref: machineId }, Input: JSON.stringify({ cadence: '15m', all: true }) });
   });
 
   it('is off by default: no state machine, the schedule invokes the function', async () => {

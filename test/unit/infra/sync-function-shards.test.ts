@@ -18,7 +18,8 @@ describe('parseShardStep', () => {
   });
 
   it('reads the three steps, the cadence in canonical form', () => {
-    expect(parseShardStep({ shardPlan: { cadence: '60m' } })).toEqual({ kind: 'plan', cadence: '1h' });
+    expect(parseShardStep({ shardPlan: { cadence: '60m' } })).toEqual({ kind: 'plan', cadence: '1h', all: false });
+    expect(parseShardStep({ shardPlan: { cadence: '1h', all: true } })).toEqual({ kind: 'plan', cadence: '1h', all: true });
     expect(parseShardStep({ shard: { cadence: '1h', index: 1, count: 2, externalSecrets: 3, slices: [{ namespace: 'a', from: 'm' }] } }))
       .toEqual({ kind: 'shard', shard: { cadence: '1h', index: 1, count: 2, externalSecrets: 3, slices: [{ namespace: 'a', from: 'm' }] } });
     expect(parseShardStep({ shardReport: { cadence: '1h', results: [], failure: null } })).toMatchObject({ kind: 'report' });
@@ -82,6 +83,11 @@ describe('mergeShardResults', () => {
     expect(merged.shards).toEqual({ count: 2, failed: 1 });
     expect(merged.report.counts).toMatchObject({ created: 1, failed: 1 });
     expect(merged.report.failed[0]).toMatchObject({ externalSecret: '(shard 2 of 2)', reason: 'ShardFailed', message: expect.stringContaining('Lambda.Unknown: apiserver unreachable') });
+  });
+
+  it('names a sharded forced refresh of all as a force-refresh in the result event', () => {
+    const merged = mergeShardResults(input([], { all: true }), 0);
+    expect(merged.kind === 'report' && merged.report.trigger).toEqual({ kind: 'force-refresh', eventId: 'exec-1' });
   });
 
   it('turns a failed plan or map into a failed run', () => {

@@ -48,6 +48,11 @@ describe('planShards', () => {
     expect(shards.every((s) => s.externalSecrets <= 4)).toBe(true);
   });
 
+  it('balances every ExternalSecret for a forced refresh of all (no cadence)', () => {
+    const shards = planShards({ externalSecrets: [...many('hourly', 3), ...many('daily', 5, '24h')], cadence: undefined, shardSize: 5 });
+    expect(shards.map((s) => [s.externalSecrets, s.slices.map((x) => x.namespace)])).toEqual([[5, ['daily']], [3, ['hourly']]]);
+  });
+
   it.each([[0], [-1], [1.5], [Number.NaN]])('refuses shardSize %s with a clear error', (shardSize) => {
     expect(() => planShards({ externalSecrets: many('a', 1), cadence: '1h', shardSize })).toThrow(`shardSize: expected a positive integer, got ${String(shardSize)}`);
   });
