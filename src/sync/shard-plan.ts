@@ -16,8 +16,8 @@ export interface ShardPlanOptions {
   readonly externalSecrets: readonly Pick<ExternalSecretDef, 'namespace' | 'name' | 'cadence'>[];
   /** Namespaces read only for clean-up (the ConfigMap's namespace record): each goes to one shard. */
   readonly extraNamespaces?: readonly string[];
-  /** The cadence being planned: its ExternalSecrets are the work being balanced. */
-  readonly cadence: string;
+  /** The cadence being planned: its ExternalSecrets are the work being balanced; undefined: every ExternalSecret (a forced refresh of all). */
+  readonly cadence: string | undefined;
   /** At most this many of the cadence's ExternalSecrets per shard (a positive integer). */
   readonly shardSize: number;
 }
@@ -64,7 +64,7 @@ function itemsOf(o: ShardPlanOptions): Item[] {
   for (const ns of o.extraNamespaces ?? []) names.set(ns, []);
   for (const es of o.externalSecrets) {
     const list = names.get(es.namespace) ?? [];
-    if (es.cadence === o.cadence) list.push(es.name);
+    if (o.cadence === undefined || es.cadence === o.cadence) list.push(es.name);
     names.set(es.namespace, list);
   }
   const items: Item[] = [];
