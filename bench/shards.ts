@@ -10,7 +10,7 @@
  * `npm run bench -- --quick` runs the quick version too; `npm run bench -- --shards` runs this alone.
  */
 import { fork } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -161,13 +161,18 @@ export async function runShardBench(o: { cluster: LocalCluster; endpoint: HttpsE
   const started = performance.now();
   const results: ShardFigures[] = [];
   const queue = [...plan];
-  await Promise.all(Array.from({ length: Math.min(options.parallel, plan.length) }, async () => {
-    for (let shard = queue.shift(); shard; shard = queue.shift()) {
-      const r = await runShardProcess(script, manifests, kubeconfig, shard);
-      o.log(`  shard ${String(r.index + 1)}/${String(plan.length)}: ${String(r.externalSecrets)} ES, ${(r.wallMs / 1000).toFixed(1)} s (config ${(r.loadConfigMs / 1000).toFixed(1)} s, run ${(r.runMs / 1000).toFixed(1)} s), peak RSS ${r.peakRssMb.toFixed(0)} MB, ${JSON.stringify(r.counts)}`);
-      results.push(r);
-    }
-  }));
+  try {
+    await Promise.all(Array.from({ length: Math.min(options.parallel, plan.length) }, async () => {
+      for (let shard = queue.shift(); shard; shard = queue.shift()) {
+        const r = await runShardProcess(script, manifests, kubeconfig, shard);
+        o.log(`  shard ${String(r.index + 1)}/${String(plan.length)}: ${String(r.externalSecrets)} ES, ${(r.wallMs / 1000).toFixed(1)} s (config ${(r.loadConfigMs / 1000).toFixed(1)} s, run ${(r.runMs / 1000).toFixed(1)} s), peak RSS ${r.peakRssMb.toFixed(0)} MB, ${JSON.stringify(r.counts)}`);
+        results.push(r);
+      }
+    }));
+  } finally {
+    // A bundle left in .tmp would be linted as an unknown file.
+    await rm(script, { force: true });
+  }
   const totalWallMs = performance.now() - started;
   const shards = results.sort((a, b) => a.index - b.index);
   const maxShardWallMs = Math.max(...shards.map((s) => s.wallMs));
