@@ -15,6 +15,10 @@ const LISTED = 200;
 const MESSAGE_CHARS = 300;
 /** Run-level lines (state object, clean-up, prune refused) per shard: a handful in practice. */
 const RUN_LEVEL = 20;
+/** All shard results together stay below this (Step Functions: 256 KiB per state output). */
+const RESULTS_BYTES = 200_000;
+/** With this many shards, each result's fixed part (counts, ids) alone reaches the budget. */
+export const MAX_SHARDS = 500;
 export const SHARD_FAILED = 'ShardFailed';
 
 type Counts = { -readonly [K in keyof RunSummary['counts']]: number };
@@ -39,7 +43,7 @@ export function compactShardResult(report: RunReport, shard: Pick<ShardScope, 'i
   const counts = { ...report.counts };
   for (const i of dropped) counts[i.result]--;
   const cap = Math.max(1, Math.floor(LISTED / shard.count));
-  return {
+  const result = {
     shard: { index: shard.index, count: shard.count },
     counts,
     synced: report.synced.slice(0, cap).map((i) => i.externalSecret),
@@ -48,6 +52,15 @@ export function compactShardResult(report: RunReport, shard: Pick<ShardScope, 'i
     endpointRequests: report.endpointRequests,
     durationMs: report.durationMs,
   };
+  // Its share of the budget: names go first, then failures; run-level lines, counts and one failure stay.
+  const budget = RESULTS_BYTES / shard.count;
+  const size = (): number => Buffer.byteLength(JSON.stringify(result));
+  while (size() > budget && (result.synced.length > 0 || result.failed.length > 1 || result.runLevel.length > 1)) {
+    if (result.synced.length > 0) result.synced.pop();
+    else if (result.failed.length > 1) result.failed.pop();
+    else result.runLevel.pop();
+  }
+  return result;
 }
 
 export type MergedRun =

@@ -8,7 +8,7 @@ import { planShards } from '../../src/sync/shard-plan.ts';
 import type { Settings } from './settings.ts';
 import type { RunReport } from './report.ts';
 import type { ShardStep } from './shard-event.ts';
-import { mergeShardResults } from './shard-report.ts';
+import { MAX_SHARDS, mergeShardResults } from './shard-report.ts';
 import { shardedTrigger } from './shard-trigger.ts';
 
 /** Step Functions passes at most 256 KiB between states; the plan must leave room for the input. */
@@ -51,6 +51,9 @@ export async function planStep(gateway: KubeGateway, settings: Settings, cadence
   const shards = planned.length > 0
     ? planned.map((s) => ({ cadence, ...flag, ...s }))
     : [{ cadence, ...flag, index: 0, count: 1, externalSecrets: 0, slices: [] }];
+  if (shards.length > MAX_SHARDS) {
+    throw new ShardStepError(`shardPlan step: ${String(shards.length)} shards of at most ${String(settings.shardSize)} ExternalSecrets of cadence ${cadence}; at most ${String(MAX_SHARDS)} shard results fit what Step Functions passes to the report step: raise shardSize to at least ${String(Math.ceil(planned.reduce((n, s) => n + s.externalSecrets, 0) / MAX_SHARDS))}`);
+  }
   const bytes = Buffer.byteLength(JSON.stringify({ shards }));
   if (bytes > MAX_PLAN_BYTES) {
     const namespaces = new Set(shards.flatMap((s) => s.slices.map((x) => x.namespace))).size;

@@ -52,6 +52,16 @@ describe('compactShardResult', () => {
     const merged = mergeShardResults({ cadence: '1h', results: [first, second], failure: null }, 0);
     expect(merged.kind === 'report' && merged.report.counts).toMatchObject({ created: 300, failed: 2, skipped: 1 });
   });
+
+  it('stays within its share of what Step Functions passes on, however many shards and failures', () => {
+    const outcomes = Array.from({ length: 500 }, (_, i) => outcome(`ns/es-${String(i)}`, 'failed', 'UpdateFailed', 'x'.repeat(2000)));
+    for (const count of [1, 20, 200]) {
+      const r = compactShardResult(reportFrom(outcomes), shardOf(0, count));
+      expect(Buffer.byteLength(JSON.stringify(r))).toBeLessThanOrEqual(200_000 / count);
+      expect(r.counts.failed).toBe(500);
+      expect(r.failed.length).toBeGreaterThanOrEqual(1);
+    }
+  });
 });
 
 describe('mergeShardResults', () => {
