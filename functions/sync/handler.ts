@@ -3,6 +3,7 @@
  * warm) the cluster gateway and endpoint transport, run the same engine as the CLI, then report.
  * Per-ExternalSecret failures and invalid documents are in the returned report; only systemic
  * failures throw, so Lambda's retry and the failure destination mean "the run did not happen".
+ * A sharded cadence's state machine also sends its plan, shard and report steps here (shard-*.ts).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -150,7 +151,8 @@ async function raceUntil<T>(work: Promise<T>, at: number): Promise<T | undefined
 
 /** The plan and report steps of a sharded run (a systemic failure throws: the state machine retries it). */
 async function sharedStep(step: Exclude<ShardStep, { kind: 'shard' }>, context: Context): Promise<Answer> {
-  logger.appendKeys({ trigger: 'schedule', step: step.kind });
+  const all = step.kind === 'plan' ? step.all : step.report.all === true;
+  logger.appendKeys({ trigger: all ? 'force-refresh' : 'schedule', step: step.kind });
   warm ??= wire();
   try {
     const w = await warm;
