@@ -22,6 +22,7 @@ import type { Selection } from '../src/sync/due.ts';
 import { formatModuleTable, measureBundle, type BundleFigures } from './bundle.ts';
 import { bodyFor, manifestsFor, type ScenarioShape } from './scenario.ts';
 import type { WorkerReply, WorkerRequest, WorkerRun } from './worker.ts';
+import { optionsFrom as shardOptionsFrom, runShardBench, shardSummary } from './shards.ts';
 import { build } from 'esbuild';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -285,6 +286,8 @@ async function main(): Promise<void> {
     const largeScenario = await runScenario(cluster, endpoint, { ...base, prefix: 'bench-large', externalSecrets: SETTINGS.largeExternalSecrets });
     log('bundling and timing module init');
     const bundle = await measureBundle({ root: ROOT, node: process.execPath, samples: SETTINGS.bundleSamples });
+    // The sharded run simulated with one process per shard (bench/shards.ts): tiny in --quick, sized by --es= etc. with --shards.
+    const shards = QUICK || process.argv.includes('--shards') ? await runShardBench({ cluster, endpoint, options: shardOptionsFrom(process.argv), log }) : undefined;
     const rows = goalRows(mainScenario, largeScenario, bundle);
     const results = {
       mode: QUICK ? 'quick' : 'full',
@@ -294,6 +297,7 @@ async function main(): Promise<void> {
       goals: rows,
       scenarios: { main: mainScenario, large: largeScenario },
       bundle,
+      ...(shards ? { shards } : {}),
       benchSeconds: Math.round((Date.now() - started) / 1000),
     };
     const name = `${QUICK ? 'quick' : 'latest'}${WORKER_HEAP_MB ? `-heap${String(WORKER_HEAP_MB)}` : ''}.json`;
@@ -303,6 +307,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\nwebhook-secret-sync bench (${results.mode}): ${String(SETTINGS.externalSecrets)} ES x ${String(SETTINGS.keysPerSecret)} keys, ${String(SETTINGS.namespaces)} namespaces, ${String(SETTINGS.stores)} ${SETTINGS.storeKind}s, endpoint +${String(SETTINGS.endpointLatencyMs)} ms; concurrency: endpoint ${String(SETTINGS.endpointConcurrencyPerHost)}/host, apiserver ${String(SETTINGS.apiserverConnections)} connections, writes ${String(SETTINGS.writeConcurrency)}\n\n`);
     printTable(rows);
     process.stdout.write(`\n${formatModuleTable(bundle)}`);
+    if (shards) process.stdout.write(`\n${shardSummary(shards)}\n`);
     const missed = rows.filter((r) => r.met === false).length;
     process.stdout.write(`\n${missed === 0 ? 'all goals met' : `${String(missed)} goal(s) missed`} (timings never fail the build); results: ${out.slice(ROOT.length + 1)}\n`);
   } finally {

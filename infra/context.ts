@@ -32,6 +32,8 @@ export const CONTEXT_KEYS = {
   maxPrune: 'maxPrune',
   vpcId: 'vpcId',
   clusterSecurityGroupId: 'clusterSecurityGroupId',
+  shardSize: 'shardSize',
+  shardConcurrency: 'shardConcurrency',
 } as const;
 
 /**
@@ -61,6 +63,7 @@ export async function stackPropsFromContext(node: Node): Promise<WebhookSecretSy
   const vpcId = get(CONTEXT_KEYS.vpcId);
   const maxPrune = get(CONTEXT_KEYS.maxPrune);
   const clusterSg = get(CONTEXT_KEYS.clusterSecurityGroupId);
+  const sharding = shardingFrom(get(CONTEXT_KEYS.shardSize), get(CONTEXT_KEYS.shardConcurrency));
   return {
     cadences,
     cluster: eksCluster
@@ -78,7 +81,25 @@ export async function stackPropsFromContext(node: Node): Promise<WebhookSecretSy
     ...(maxPrune ? { maxPrune } : {}),
     ...(vpcId ? { vpcId } : {}),
     ...(clusterSg ? { clusterSecurityGroupId: clusterSg } : {}),
+    ...(sharding ? { sharding } : {}),
   };
+}
+
+/** `-c shardSize=5000 [-c shardConcurrency=10]`: whole numbers, or synth stops naming the key. */
+function shardingFrom(size: string | undefined, concurrency: string | undefined): { shardSize: number; maxConcurrency?: number } | undefined {
+  const whole = (key: string, text: string, max: number, what: string): number => {
+    const n = Number(text);
+    if (!/^\d+$/u.test(text) || n < 1 || n > max) throw new ContextError(`-c ${key}=${text}: expected ${what}`);
+    return n;
+  };
+  if (size === undefined) {
+    if (concurrency !== undefined) throw new ContextError(`-c ${CONTEXT_KEYS.shardConcurrency}: only with -c ${CONTEXT_KEYS.shardSize}=N (sharding is off without it)`);
+    return undefined;
+  }
+  const shardSize = whole(CONTEXT_KEYS.shardSize, size, 1_000_000, 'a positive whole number of ExternalSecrets per shard, such as 5000');
+  return concurrency === undefined
+    ? { shardSize }
+    : { shardSize, maxConcurrency: whole(CONTEXT_KEYS.shardConcurrency, concurrency, 10_000, 'a whole number of shards running at once, from 1 to 10000') };
 }
 
 async function cadencesFrom(manifests: string | undefined, list: string | undefined, namespace: string | undefined): Promise<CadencePlan[]> {

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { CadencePlan } from './cadence-plan.ts';
-import { WebhookSecretSync, type ClusterAccess } from './webhook-secret-sync.ts';
+import { WebhookSecretSync, type ClusterAccess, type ShardingProps } from './webhook-secret-sync.ts';
 
 export type StackClusterSettings =
   | { readonly kind: 'eks'; readonly clusterName: string; readonly endpoint?: string; readonly certificateAuthorityData?: string; readonly kubernetesGroups?: readonly string[]; readonly createAccessEntry?: boolean }
@@ -26,6 +26,8 @@ export interface WebhookSecretSyncStackProps extends StackProps {
   /** VPC id (looked up) and the EKS cluster security group, for private endpoints. */
   readonly vpcId?: string;
   readonly clusterSecurityGroupId?: string;
+  /** Opt-in sharded runs (see WebhookSecretSyncProps.sharding). */
+  readonly sharding?: ShardingProps;
 }
 
 /**
@@ -56,9 +58,13 @@ export class WebhookSecretSyncStack extends Stack {
       ...(props.timeout ? { timeout: props.timeout } : {}),
       ...(props.maxPrune ? { maxPrune: props.maxPrune } : {}),
       ...(vpc ? { vpc } : {}),
+      ...(props.sharding ? { sharding: props.sharding } : {}),
     });
     for (const [cadence, fn] of this.sync.functions) {
       new CfnOutput(this, `Function${cadence}`, { value: fn.functionName, description: `sync function for refreshInterval ${cadence}` });
+    }
+    for (const [cadence, machine] of this.sync.stateMachines) {
+      new CfnOutput(this, `StateMachine${cadence}`, { value: machine.stateMachineArn, description: `sharded run of refreshInterval ${cadence}` });
     }
     new CfnOutput(this, 'EventBusName', { value: this.sync.eventBus.eventBusName });
     new CfnOutput(this, 'FailureQueueUrl', { value: this.sync.deadLetterQueue.queueUrl });

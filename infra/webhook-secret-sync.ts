@@ -16,9 +16,10 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { CLUSTER_AUTH, ENV, METRICS } from '../functions/sync/contract.ts';
 import type { CadencePlan } from './cadence-plan.ts';
@@ -26,6 +27,9 @@ import { LOCK_FILE, PREBUILT_SYNC_FUNCTION_DIR, PROJECT_ROOT, SYNC_FUNCTION_BUND
 import { formatPruneLimit, parsePruneLimit } from '../src/sync/prune-limit.ts';
 import { alarmWindow } from './alarm-window.ts';
 import { forceRefreshPatterns } from './force-refresh-pattern.ts';
+import { DEFAULT_SHARD_CONCURRENCY, shardedCadence, type ShardingProps } from './sharded-cadence.ts';
+
+export type { ShardingProps } from './sharded-cadence.ts';
 
 export type ClusterAccess =
   | {
@@ -78,6 +82,12 @@ export interface WebhookSecretSyncProps {
    * (default `50%`); above it, a run prunes nothing and reports a failed clean-up.
    */
   readonly maxPrune?: string;
+  /**
+   * Opt-in: run each cadence as a Step Functions state machine of shards of at most `shardSize`
+   * ExternalSecrets (by namespace), one invocation each, `maxConcurrency` at a time, with one
+   * result event per run. Default: one invocation per cadence run.
+   */
+  readonly sharding?: ShardingProps;
 }
 
 export const DEFAULT_KUBERNETES_GROUP = 'webhook-secret-sync';
@@ -94,6 +104,8 @@ const SERVICE = 'webhook-secret-sync';
  */
 export class WebhookSecretSync extends Construct {
   readonly functions: ReadonlyMap<string, lambda.Function>;
+  /** Per cadence, when `sharding` is on: the state machine its schedule starts. */
+  readonly stateMachines: ReadonlyMap<string, sfn.StateMachine>;
   readonly role: iam.Role;
   readonly eventBus: events.IEventBus;
   readonly deadLetterQueue: sqs.Queue;
@@ -115,7 +127,9 @@ export class WebhookSecretSync extends Construct {
     const environment = this.#clusterEnvironment(props.cluster);
     this.securityGroup = this.#vpcAccess(props.vpc);
 
+    validateSharding(props.sharding);
     const functions = new Map<string, lambda.Function>();
+    this.stateMachines = new Map();
     for (const plan of props.cadences) functions.set(plan.cadence, this.#cadenceFunction(plan, props, environment));
     this.functions = functions;
     this.#forceRefreshRules(props.cadences);
@@ -201,8 +215,8 @@ export class WebhookSecretSync extends Construct {
       role: this.role,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      // Runs of one cadence never overlap.
-      reservedConcurrentExecutions: 1,
+      // Runs of one cadence never overlap; sharded, its shards run side by side (and one step or forced refresh beside them).
+      reservedConcurrentExecutions: props.sharding ? (props.sharding.maxConcurrency ?? DEFAULT_SHARD_CONCURRENCY) + 1 : 1,
       // Only systemic failures throw; retry those once, then park the event in the queue.
       retryAttempts: 1,
       maxEventAge: Duration.hours(1),
@@ -215,6 +229,7 @@ export class WebhookSecretSync extends Construct {
         [ENV.defaultNamespace]: props.defaultNamespace ?? 'default',
         [ENV.eventBusName]: this.eventBus.eventBusName,
         ...(props.maxPrune === undefined ? {} : { [ENV.maxPrune]: formatPruneLimit(parsePruneLimit(props.maxPrune, 'WebhookSecretSync maxPrune')) }),
+        ...(props.sharding ? { [ENV.shardSize]: String(props.sharding.shardSize) } : {}),
         POWERTOOLS_METRICS_NAMESPACE: 'WebhookSecretSync',
         POWERTOOLS_SERVICE_NAME: SERVICE,
         NODE_OPTIONS: '--enable-source-maps',
@@ -229,16 +244,21 @@ export class WebhookSecretSync extends Construct {
       : new NodejsFunction(this, `${id}Function`, {
         ...settings, entry: SYNC_FUNCTION_ENTRY, handler: 'handler', projectRoot: PROJECT_ROOT, depsLockFilePath: LOCK_FILE, bundling: SYNC_FUNCTION_BUNDLING,
       });
+    const targetProps = {
+      input: scheduler.ScheduleTargetInput.fromObject({ cadence: plan.cadence }),
+      deadLetterQueue: this.deadLetterQueue,
+      retryAttempts: 2,
+      maxEventAge: Duration.minutes(Math.max(1, Math.min(plan.refreshMs / 60_000, 60))),
+    };
+    const machine = props.sharding
+      ? shardedCadence(this, id, { cadence: plan.cadence, fn, sharding: props.sharding, logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH })
+      : undefined;
+    if (machine) (this.stateMachines as Map<string, sfn.StateMachine>).set(plan.cadence, machine);
     new scheduler.Schedule(this, `${id}Schedule`, {
-      description: `webhook-secret-sync: refreshInterval ${plan.cadence}`,
+      description: `webhook-secret-sync: refreshInterval ${plan.cadence}${machine ? ', sharded' : ''}`,
       schedule: scheduler.ScheduleExpression.rate(Duration.minutes(plan.refreshMs / 60_000)),
       timeWindow: scheduler.TimeWindow.off(),
-      target: new LambdaInvoke(fn, {
-        input: scheduler.ScheduleTargetInput.fromObject({ cadence: plan.cadence }),
-        deadLetterQueue: this.deadLetterQueue,
-        retryAttempts: 2,
-        maxEventAge: Duration.minutes(Math.max(1, Math.min(plan.refreshMs / 60_000, 60))),
-      }),
+      target: machine ? new StepFunctionsStartExecution(machine, targetProps) : new LambdaInvoke(fn, targetProps),
     });
     // The Scheduler role is a stack singleton; CDK's grantInvoke adds the function's versions (`Arn:*`).
     const fnLogicalId = Stack.of(this).getLogicalId(fn.node.defaultChild as lambda.CfnFunction);
@@ -247,6 +267,20 @@ export class WebhookSecretSync extends Construct {
       reason: 'lambda:InvokeFunction on this one function and its versions/aliases (Arn:*), as CDK grants it; no other function.',
     });
     this.#alarms(id, plan, fn, props.alarmAction);
+    if (machine) {
+      new cloudwatch.Alarm(this, `${id}ShardedRunFailed`, {
+        alarmDescription: `webhook-secret-sync ${plan.cadence}: a sharded run failed as a whole (plan or shard map), or its execution timed out or was aborted`,
+        metric: new cloudwatch.MathExpression({
+          expression: 'failed + timedOut + aborted',
+          usingMetrics: { failed: machine.metricFailed(), timedOut: machine.metricTimedOut(), aborted: machine.metricAborted() },
+          period: Duration.minutes(5),
+        }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(...(props.alarmAction ? [props.alarmAction] : []));
+    }
     return fn;
   }
 
@@ -277,19 +311,40 @@ export class WebhookSecretSync extends Construct {
     }).addAlarmAction(...actions);
   }
 
-  /** Named ForceRefresh events go to every function (each keeps what it owns at run time); `all` to the shortest cadence. */
+  /**
+   * Named ForceRefresh events go to every function (each keeps what it owns at run time); `all` to
+   * the shortest cadence: its function, or sharded its state machine (all of a config that needs
+   * shards does not fit one invocation either).
+   */
   #forceRefreshRules(cadences: readonly CadencePlan[]): void {
+    const delivery = { deadLetterQueue: this.deadLetterQueue, retryAttempts: 2, maxEventAge: Duration.hours(1) };
     cadences.forEach((plan, index) => {
       const fn = this.functions.get(plan.cadence);
       if (!fn) return;
+      const machine = this.stateMachines.get(plan.cadence);
       forceRefreshPatterns({ includeAll: index === 0 }).forEach((eventPattern, n) => {
+        const all = eventPattern.detail?.all !== undefined;
         new events.Rule(this, `Cadence${plan.cadence}ForceRefresh${String(n)}`, {
           description: `webhook-secret-sync: ForceRefresh for ExternalSecrets of cadence ${plan.cadence}`,
           eventBus: this.eventBus,
           eventPattern,
-          targets: [new targets.LambdaFunction(fn, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+          targets: [all && machine
+            ? new targets.SfnStateMachine(machine, { ...delivery, input: events.RuleTargetInput.fromObject({ cadence: plan.cadence, all: true }) })
+            : new targets.LambdaFunction(fn, delivery)],
         });
       });
     });
+  }
+}
+
+/** Shard size and concurrency are whole numbers in Step Functions' range, or synth stops here. */
+function validateSharding(sharding: ShardingProps | undefined): void {
+  if (!sharding) return;
+  if (!Number.isInteger(sharding.shardSize) || sharding.shardSize < 1) {
+    throw new Error(`WebhookSecretSync sharding.shardSize: expected a positive integer (ExternalSecrets per shard), got ${String(sharding.shardSize)}`);
+  }
+  const c = sharding.maxConcurrency;
+  if (c !== undefined && (!Number.isInteger(c) || c < 1 || c > 10_000)) {
+    throw new Error(`WebhookSecretSync sharding.maxConcurrency: expected an integer from 1 to 10000 (Distributed Map's limit), got ${String(c)}`);
   }
 }

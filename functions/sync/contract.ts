@@ -15,6 +15,8 @@ export const ENV = {
   eventBusName: 'WSS_EVENT_BUS_NAME',
   deadlineMarginMs: 'WSS_DEADLINE_MARGIN_MS',
   maxPrune: 'WSS_MAX_PRUNE',
+  /** Set when the cadence runs sharded: at most this many of its ExternalSecrets per shard. */
+  shardSize: 'WSS_SHARD_SIZE',
 } as const;
 
 export const CLUSTER_AUTH = { eks: 'eks', kubeconfigSecret: 'kubeconfig-secret' } as const;

@@ -22,7 +22,7 @@ function isCadence(text: string): boolean {
 }
 // Compared in canonical form everywhere: `{"cadence":"60m"}` is the 1h schedule.
 // The message does not repeat the input (an event could carry anything).
-const Cadence = z.pipe(
+export const Cadence = z.pipe(
   z.string().check(z.refine(isCadence, 'expected a positive Go duration such as 15m, 1h or 1h30m')),
   z.transform((text: string) => canonicalCadence(text)),
 );

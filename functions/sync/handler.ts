@@ -3,6 +3,7 @@
  * warm) the cluster gateway and endpoint transport, run the same engine as the CLI, then report.
  * Per-ExternalSecret failures and invalid documents are in the returned report; only systemic
  * failures throw, so Lambda's retry and the failure destination mean "the run did not happen".
+ * A sharded cadence's state machine also sends its plan, shard and report steps here (shard-*.ts).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -23,6 +24,11 @@ import { abandonedSummary, idleSummary, routeFor, withUnserved } from './owned.t
 import { METRICS } from './contract.ts';
 import { recordMetrics, reportOf, resultEntry, type RunReport } from './report.ts';
 import { readSettings, type Settings } from './settings.ts';
+import { parseShardStep, type ShardResult, type ShardStep } from './shard-event.ts';
+import { compactShardResult } from './shard-report.ts';
+import { shardedTrigger } from './shard-trigger.ts';
+import { planStep, reportStep, type PlannedItem, type ReportOutcome } from './shard-steps.ts';
+import { shardPruneLimit } from '../../src/sync/shard.ts';
 
 const logger = new Logger({ serviceName: 'webhook-secret-sync' });
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'WebhookSecretSync', serviceName: 'webhook-secret-sync' });
@@ -53,9 +59,17 @@ async function dropWiring(): Promise<void> {
 /** middy rejects this long before Lambda's own timeout; the report must be back before that. */
 const EARLY_TIMEOUT_MS = 2_000;
 
-async function sync(event: unknown, context: Context, { signal }: { signal: AbortSignal }): Promise<RunReport> {
-  const { trigger, selection } = parseEvent(event);
-  logger.appendKeys({ trigger: trigger.kind });
+type Answer = RunReport | ShardResult | { shards: PlannedItem[] } | ReportOutcome;
+
+async function sync(event: unknown, context: Context, { signal }: { signal: AbortSignal }): Promise<Answer> {
+  // A sharded cadence's state machine sends plan, shard and report steps; anything else is a run.
+  const step = parseShardStep(event);
+  if (step && step.kind !== 'shard') return sharedStep(step, context);
+  const shard = step?.shard;
+  const { trigger, selection } = shard
+    ? { trigger: shardedTrigger(shard), selection: shard.all ? { all: true, shard } : { cadence: shard.cadence, shard } }
+    : parseEvent(event);
+  logger.appendKeys({ trigger: trigger.kind, ...(shard ? { shard: `${String(shard.index + 1)}/${String(shard.count)}` } : {}) });
   warm ??= wire();
   // This invocation's work: aborted when it returns, so nothing of it (a write, an Event, a request)
   // runs during the next warm invocation.
@@ -75,6 +89,11 @@ async function sync(event: unknown, context: Context, { signal }: { signal: Abor
     work.catch(() => undefined); // a late rejection after giving up must not be unhandled
     const done = await raceUntil(work, giveUpAt);
     const report = done ? withUnserved(reportOf(done.summary, trigger), done.unserved, done.source) : reportOf(abandonedSummary(wiring.settings.cadence ?? ''), trigger);
+    // A shard answers the state machine; its report step emits the run's metrics and one event.
+    if (shard) {
+      logger.info('sync shard finished', { counts: report.counts, durationMs: report.durationMs });
+      return compactShardResult(report, shard);
+    }
     recordMetrics(report, { addMetric: (name, unit, value) => { metrics.addMetric(name, MetricUnit[unit], value); } });
     logger.info('sync run finished', { report });
     await publish(wiring, { report }, context);
@@ -83,7 +102,7 @@ async function sync(event: unknown, context: Context, { signal }: { signal: Abor
     const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     metrics.addMetric(METRICS.runFailed, MetricUnit.Count, 1);
     logger.error('sync run failed', { error, trigger });
-    if (w) await publish(w, { trigger, error }, context);
+    if (w && !shard) await publish(w, { trigger, error }, context);
     await dropWiring();
     throw e;
   } finally {
@@ -113,7 +132,8 @@ async function runInvocation(w: Wiring, trigger: Trigger, selection: ReturnType<
     deadline,
     signal: stop,
     http: w.http,
-    maxPrune: w.settings.maxPrune,
+    // A shard's share of a prune count (see shardPruneLimit); a percentage applies per shard.
+    maxPrune: selection.shard ? shardPruneLimit(w.settings.maxPrune, selection.shard) : w.settings.maxPrune,
   }) : idleSummary();
   return { summary, unserved: route.unserved, source: loaded.source };
 }
@@ -129,11 +149,34 @@ async function raceUntil<T>(work: Promise<T>, at: number): Promise<T | undefined
   }
 }
 
+/** The plan and report steps of a sharded run (a systemic failure throws: the state machine retries it). */
+async function sharedStep(step: Exclude<ShardStep, { kind: 'shard' }>, context: Context): Promise<Answer> {
+  const all = step.kind === 'plan' ? step.all : step.report.all === true;
+  logger.appendKeys({ trigger: all ? 'force-refresh' : 'schedule', step: step.kind });
+  warm ??= wire();
+  try {
+    const w = await warm;
+    if (step.kind === 'plan') return await planStep(w.gateway, w.settings, step.cadence, step.all);
+    metrics.addDimension('cadence', step.report.cadence);
+    const outcome = await reportStep(step.report, {
+      publish: (o, extra) => publish(w, o, context, extra),
+      recordReport: (report) => { recordMetrics(report, { addMetric: (name, unit, value) => { metrics.addMetric(name, MetricUnit[unit], value); } }); },
+      recordRunFailed: () => { metrics.addMetric(METRICS.runFailed, MetricUnit.Count, 1); },
+    }, Date.now());
+    logger.info('sharded sync run finished', { outcome });
+    return outcome;
+  } catch (e) {
+    logger.error('sharded run step failed', { error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+    await dropWiring();
+    throw e;
+  }
+}
+
 /** Puts the run's one result event; a rejected entry is logged and counted, it does not undo the run. */
-async function publish(w: Wiring, outcome: { report: RunReport } | { trigger: Trigger; error: string }, context: Context): Promise<void> {
+async function publish(w: Wiring, outcome: { report: RunReport } | { trigger: Trigger; error: string }, context: Context, extra: Record<string, unknown> = {}): Promise<void> {
   if (!w.events || !w.settings.eventBusName) return;
   try {
-    await putEvents(w.events, [resultEntry(w.settings.eventBusName, outcome, context.functionName)]);
+    await putEvents(w.events, [resultEntry(w.settings.eventBusName, outcome, context.functionName, extra)]);
   } catch (e) {
     metrics.addMetric(METRICS.resultEventFailed, MetricUnit.Count, 1);
     logger.error('result event not delivered', { error: (e as Error).message });
@@ -147,7 +190,7 @@ async function publish(w: Wiring, outcome: { report: RunReport } | { trigger: Tr
  * await handler({ cadence: '1h' }, context);
  * ```
  */
-export const handler = middy<unknown, RunReport>({ timeoutEarlyInMillis: EARLY_TIMEOUT_MS })
+export const handler = middy<unknown, Answer>({ timeoutEarlyInMillis: EARLY_TIMEOUT_MS })
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics, { captureColdStartMetric: true }))
   .handler(sync);

@@ -57,11 +57,13 @@ export interface MetricSink {
   addMetric(name: string, unit: 'Count' | 'Milliseconds', value: number): void;
 }
 
+/** From the counts, which stay exact when the lists are cut (a sharded run's merged report). */
 export function recordMetrics(report: RunReport, sink: MetricSink): void {
-  sink.addMetric(METRICS.synced, 'Count', report.synced.length);
-  sink.addMetric(METRICS.failed, 'Count', report.failed.length);
-  sink.addMetric(METRICS.unchanged, 'Count', report.unchanged.length);
-  sink.addMetric(METRICS.skipped, 'Count', report.skipped.length);
+  const c = report.counts;
+  sink.addMetric(METRICS.synced, 'Count', c.created + c.updated + c.deleted);
+  sink.addMetric(METRICS.failed, 'Count', c.failed);
+  sink.addMetric(METRICS.unchanged, 'Count', c.unchanged);
+  sink.addMetric(METRICS.skipped, 'Count', c.skipped);
   sink.addMetric(METRICS.duration, 'Milliseconds', report.durationMs);
   sink.addMetric(METRICS.endpointRequests, 'Count', report.endpointRequests);
 }
@@ -69,10 +71,18 @@ export function recordMetrics(report: RunReport, sink: MetricSink): void {
 /** EventBridge limits one entry to 256 KB: lists are cut, counts stay exact. */
 const MAX_LISTED = 200;
 
-/** The one result event of a run (or of a run that failed as a whole). */
-export function resultEntry(busName: string, outcome: { readonly report: RunReport } | { readonly trigger: Trigger; readonly error: string }, functionName: string): PutEventsRequestEntry {
+/**
+ * The one result event of a run (or of a run that failed as a whole). `extra` adds fields to the
+ * detail (a sharded run adds `shards: { count, failed }`).
+ */
+export function resultEntry(
+  busName: string,
+  outcome: { readonly report: RunReport } | { readonly trigger: Trigger; readonly error: string },
+  functionName: string,
+  extra: Readonly<Record<string, unknown>> = {},
+): PutEventsRequestEntry {
   if ('error' in outcome) {
-    return { EventBusName: busName, Source: EVENT_SOURCES.function, DetailType: DETAIL_TYPES.runFailed, Detail: JSON.stringify({ function: functionName, trigger: outcome.trigger, error: outcome.error }) };
+    return { EventBusName: busName, Source: EVENT_SOURCES.function, DetailType: DETAIL_TYPES.runFailed, Detail: JSON.stringify({ function: functionName, trigger: outcome.trigger, error: outcome.error, ...extra }) };
   }
   const r = outcome.report;
   const names = (items: readonly ReportItem[]): string[] => items.slice(0, MAX_LISTED).map((i) => i.externalSecret);
@@ -86,11 +96,12 @@ export function resultEntry(busName: string, outcome: { readonly report: RunRepo
     notServed: names(r.skipped.filter((i) => i.reason === 'NotServed')),
     endpointRequests: r.endpointRequests,
     durationMs: r.durationMs,
+    ...extra,
   };
   return {
     EventBusName: busName,
     Source: EVENT_SOURCES.function,
-    DetailType: r.failed.length > 0 ? DETAIL_TYPES.runHadFailures : DETAIL_TYPES.runSucceeded,
+    DetailType: r.counts.failed > 0 ? DETAIL_TYPES.runHadFailures : DETAIL_TYPES.runSucceeded,
     Resources: [],
     Detail: JSON.stringify(detail),
   };

@@ -16,6 +16,7 @@ const Env = z.object({
   [ENV.eventBusName]: z.optional(z.string().check(z.minLength(1))),
   [ENV.deadlineMarginMs]: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 10_000),
   [ENV.maxPrune]: z.optional(z.string().check(z.minLength(1))),
+  [ENV.shardSize]: z.optional(z.coerce.number().check(z.int(), z.minimum(1))),
   AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1'),
 });
 
@@ -35,6 +36,8 @@ export interface Settings {
   readonly deadlineMarginMs: number;
   /** At most this many Owner Secrets are pruned per run (`N` or `P%`, default 50%); above it, none. */
   readonly maxPrune: PruneLimit;
+  /** Sharded cadence: at most this many of its ExternalSecrets per shard (the plan step's input). */
+  readonly shardSize: number | undefined;
 }
 
 /**
@@ -68,6 +71,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     eventBusName: e[ENV.eventBusName],
     deadlineMarginMs: e[ENV.deadlineMarginMs],
     maxPrune: maxPruneOf(e[ENV.maxPrune]),
+    shardSize: e[ENV.shardSize],
   };
 }
 

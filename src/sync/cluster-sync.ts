@@ -6,6 +6,7 @@
 import pLimit from 'p-limit';
 import type { Config, ExternalSecretDef, StoreDef } from '../config/types.ts';
 import type { ExistingSecret, KubeGateway } from '../kube/gateway.ts';
+import { MANAGED } from '../model/managed.ts';
 import type { SecretsClient } from '../providers/secrets-client.ts';
 import type { EsoTakeOverGate } from './adopt-eso.ts';
 import { computeOne } from './compute.ts';
@@ -15,6 +16,7 @@ import { forgetEmptyNamespaces } from './namespace-record.ts';
 import { fromOtherSource } from './ownership.ts';
 import { pruneOrphans } from './prune.ts';
 import { DEFAULT_PRUNE_LIMIT, type PruneLimit } from './prune-limit.ts';
+import { inShard, shardNamespaces } from './shard.ts';
 import { countOutcomes, REASONS, type Outcome, type RunSummary } from './result.ts';
 import { readManagedState } from './state.ts';
 import { writeResult } from './write.ts';
@@ -56,7 +58,10 @@ export async function syncCluster(o: ClusterSyncOptions): Promise<RunSummary> {
   const now = o.now ?? (() => new Date());
   // Written as last-sync: the data is as fresh as the moment this run began fetching.
   const runStart = now();
-  const namespaces = [...new Set([...o.config.externalSecrets.map((es) => es.namespace), ...(o.extraNamespaces ?? [])])].sort();
+  const shard = o.selection.shard;
+  // A shard reads, syncs and prunes its own slices only; every other rule sees the whole config.
+  const mine = shard ? o.config.externalSecrets.filter((es) => inShard(shard, es.namespace, es.name)) : o.config.externalSecrets;
+  const namespaces = shard ? shardNamespaces(shard) : [...new Set([...o.config.externalSecrets.map((es) => es.namespace), ...(o.extraNamespaces ?? [])])].sort();
   const stateRef = stateObjectOf(o.source);
   const [state, checked] = await Promise.all([
     readManagedState(o.gateway, namespaces),
@@ -71,7 +76,7 @@ export async function syncCluster(o: ClusterSyncOptions): Promise<RunSummary> {
   }
 
   const due: ExternalSecretDef[] = [];
-  for (const es of o.config.externalSecrets) {
+  for (const es of mine) {
     const listError = state.errors.get(es.namespace);
     if (listError) {
       outcomes.push(outcomeOf(es, 'failed', REASONS.updateFailed, listError));
@@ -110,7 +115,9 @@ export async function syncCluster(o: ClusterSyncOptions): Promise<RunSummary> {
 
   let deleted: ReadonlySet<string> = new Set();
   if (o.prune ?? o.source.startsWith('configmap:')) {
-    const pruned = await pruneOrphans({ gateway: o.gateway, config: o.config, source: o.source, limit: o.maxPrune ?? DEFAULT_PRUNE_LIMIT, existing: state.secrets.values() });
+    // A shard prunes the Owner Secrets recorded for ExternalSecrets of its slices, never another's.
+    const existing = shard ? [...state.secrets.values()].filter((s) => inShard(shard, s.namespace, recordedName(s))) : state.secrets.values();
+    const pruned = await pruneOrphans({ gateway: o.gateway, config: o.config, source: o.source, limit: o.maxPrune ?? DEFAULT_PRUNE_LIMIT, existing });
     outcomes.push(...pruned.outcomes);
     deleted = pruned.deleted;
   }
@@ -178,6 +185,12 @@ function checksToRecord(due: readonly ExternalSecretDef[], fetched: readonly Out
 function once(gate: EsoTakeOverGate): EsoTakeOverGate {
   let answer: Promise<string | undefined> | undefined;
   return () => (answer ??= gate());
+}
+
+/** The name of the ExternalSecret recorded on a Secret (`ns/name`), '' when none is. */
+function recordedName(s: ExistingSecret): string {
+  const id = s.annotations[MANAGED.externalSecretAnnotation] ?? '';
+  return id.slice(id.indexOf('/') + 1);
 }
 
 function outcomeOf(es: ExternalSecretDef, result: Outcome['result'], reason: string, message: string): Outcome {

@@ -8,6 +8,7 @@ import type { ExistingSecret } from '../kube/gateway.ts';
 import { formatDuration } from '../model/duration.ts';
 import { dataHash } from './desired-secret.ts';
 import { MANAGED } from '../model/managed.ts';
+import type { ShardScope } from './shard.ts';
 
 export interface Selection {
   /** The cadence this run serves (`1h`); ExternalSecrets with that refreshInterval are due. */
@@ -22,6 +23,11 @@ export interface Selection {
    * Unset (a one-off CLI run): every overdue ExternalSecret is synced.
    */
   readonly scheduledCadences?: readonly string[] | undefined;
+  /**
+   * One shard of a sharded run (see shard-plan.ts): only the ExternalSecrets, namespaces and Owner
+   * Secrets in its slices are read, synced and pruned; the rest of the config is another shard's.
+   */
+  readonly shard?: ShardScope | undefined;
 }
 
 export type Due = { readonly due: true; readonly why: string } | { readonly due: false; readonly why: string };

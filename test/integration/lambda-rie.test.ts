@@ -269,6 +269,35 @@ describe.skipIf(!hasCluster())('sync function under the Lambda Runtime Interface
     expect(String(body.errorMessage)).not.toContain('cnry-not-echoed');
   });
 
+  it('a sharded run through the handler (simulated state machine: plan, shards, report invoked in order; Step Functions cannot run here) puts one merged result event', async () => {
+    // Prepare: two 1h ExternalSecrets in one namespace, shards of 1, so the namespace is cut in two name ranges
+    const { namespace: ns, env } = await deployConfig(moto, (n) => manifestsYaml(endpoint, n, [['a1', '1h'], ['b1', '1h'], ['c1', '15m']], 'shards'), 'rie-shards');
+    endpoint.on('GET', (r) => r.path.startsWith('/shards/'), { body: { value: values.db } });
+    const sharded = await startRie(rieBinary, bundle, { ...env, WSS_SHARD_SIZE: '1' });
+    try {
+      // Act: what the state machine sends, step by step
+      const plan = await invoke(sharded, { shardPlan: { cadence: '60m' } });
+      const shards = plan.body.shards as { index: number; slices: { namespace: string; from?: string; to?: string }[] }[];
+      const shardResults = [];
+      for (const shard of shards) shardResults.push((await invoke(sharded, { shard })).body);
+      const report = await invoke(sharded, { shardReport: { cadence: '1h', executionId: 'arn:aws:states:us-east-1:123456789012:execution:m:run-1', startedAt: new Date().toISOString(), shards: shards.length, results: shardResults, failure: null } });
+      // Assess
+      expect(shards).toEqual([
+        { cadence: '1h', index: 0, count: 2, externalSecrets: 1, slices: [{ namespace: ns, to: 'b1' }] },
+        { cadence: '1h', index: 1, count: 2, externalSecrets: 1, slices: [{ namespace: ns, from: 'b1' }] },
+      ]);
+      expect(shardResults.map((r) => r.counts)).toEqual([expect.objectContaining({ created: 1 }), expect.objectContaining({ created: 2 })]);
+      expect(report.body).toEqual({ runFailed: false, counts: { created: 3, updated: 0, unchanged: 0, deleted: 0, skipped: 0, failed: 0 }, shards: { count: 2, failed: 0 } });
+      const [event] = await results.receive(1);
+      expect(event).toMatchObject({ 'detail-type': 'SyncRunCompleted', detail: { trigger: { kind: 'schedule', cadence: '1h', executionId: expect.stringContaining('run-1') }, counts: { created: 3 }, shards: { count: 2, failed: 0 } } });
+      expect((event?.detail as { synced: string[] }).synced.sort()).toEqual([`${ns}/a1`, `${ns}/b1`, `${ns}/c1`]);
+      expect(sharded.logs()).not.toContain(values.db);
+    } finally {
+      recordOutput('lambda logs (sharded)', sharded.logs());
+      await sharded.close();
+    }
+  });
+
   it('a hung endpoint under a short function timeout: the report arrives in time with it skipped for time budget, and the next invocation is clean', async () => {
     // Prepare: a function with an 8 s timeout (deadline 4 s before it) and an ExternalSecret whose
     // endpoint answers only when the test says so, with a value that must never be written.

@@ -41,6 +41,7 @@ const SCENARIOS: Readonly<Record<string, Scenario>> = {
   'every cadence shape': fromContext({ cadences: '1m,5m,15m,1h30m,24h,25h,168h,169h,720h,8760h', eksCluster: 'prod' }),
   'EKS with endpoint and CA, no access entry': fromContext({ cadences: '1h', eksCluster: 'prod', eksEndpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com', eksCaData: 'LS0tQ0E=', createAccessEntry: 'false', kubernetesGroups: 'a,b' }),
   'kubeconfig secret with a KMS key': fromContext({ cadences: '1h', kubeconfigSecretArn: KUBECONFIG_SECRET_ARN, kubeconfigSecretKmsKeyArn: KMS_KEY_ARN, timeoutMinutes: '15' }),
+  'two cadences, sharded on Step Functions': fromContext({ manifests: manifestsDir([{ name: 'db', refreshInterval: '15m' }, { name: 'api', refreshInterval: '1h' }]), eksCluster: 'prod', shardSize: '5000', shardConcurrency: '20' }),
   'two stacks in one app': async (outdir) => {
     const { app } = await buildApp(testApp({ cadences: '15m,720h', eksCluster: 'prod', stackName: 'SyncBlue' }, { outdir }));
     new WebhookSecretSyncStack(app, 'SyncGreen', { cadences: [{ cadence: '1h', refreshMs: 3_600_000, externalSecrets: [] }], cluster: { kind: 'eks', clusterName: 'prod' } });
