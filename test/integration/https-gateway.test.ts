@@ -1,0 +1,131 @@
+/**
+ * The HTTPS gateway's own contract against the real kube-apiserver: metadata-only lists with a label
+ * selector, a bounded keep-alive pool, abort before and during a call, and its errors.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gatewayFromKubeconfigText } from '../../src/app/kubeconfig-text.ts';
+import { KubeApiError, KubeCallAbortedError, KubeUnreachableError } from '../../src/kube/gateway.ts';
+import { HttpsGateway } from '../../src/kube/https-gateway.ts';
+import { admin, freshNamespace, hasCluster, providedCluster } from '../support/cluster.ts';
+
+describe.skipIf(!hasCluster())('HTTPS gateway against the real kube-apiserver', () => {
+  let namespace: string;
+  let connections = 0;
+  let gateway: HttpsGateway;
+
+  beforeAll(async () => {
+    namespace = await freshNamespace('gw');
+    gateway = await gatewayFromKubeconfigText(readFileSync(providedCluster().adminKubeconfigPath, 'utf8'), () => { connections++; });
+    const { core } = admin();
+    for (const [name, team] of [['a', 'blue'], ['b', 'red'], ['c', 'blue']] as const) {
+      await core.createNamespacedSecret({ namespace, body: { metadata: { name, labels: { team } }, stringData: { k: `value-${name}` } } });
+    }
+  });
+  afterAll(async () => { await gateway.close(); });
+
+  it('lists Secret metadata only, narrowed by a label selector, and an empty list as []', async () => {
+    const blue = await gateway.listSecretMetadata(namespace, { labelSelector: 'team=blue' });
+    const all = await gateway.listSecretMetadata(namespace);
+    const none = await gateway.listSecretMetadata(namespace, { labelSelector: 'team=green' });
+
+    expect(blue.map((s) => s.name).sort()).toEqual(['a', 'c']);
+    expect(all.map((s) => s.name).sort()).toEqual(['a', 'b', 'c']);
+    expect(none).toEqual([]);
+    for (const s of all) {
+      expect(s.data).toEqual({});
+      expect(s.type).toBe('');
+      expect(s.uid).not.toBe('');
+      expect(s.resourceVersion).not.toBe('');
+    }
+  });
+
+  it('reads full data with getSecret, and undefined for a missing Secret', async () => {
+    const a = await gateway.getSecret(namespace, 'a');
+    expect(a?.data.k?.toString()).toBe('value-a');
+    expect(a?.labels).toEqual({ team: 'blue' });
+    expect(await gateway.getSecret(namespace, 'missing')).toBeUndefined();
+  });
+
+  it('keeps at most 4 connections for 24 calls at once, and reuses them for the next 24', async () => {
+    connections = 0;
+    const batch = () => Promise.all(Array.from({ length: 24 }, (_, i) => gateway.getSecret(namespace, ['a', 'b', 'c'][i % 3] ?? 'a')));
+    await batch();
+    const first = connections;
+    await batch();
+
+    expect(first).toBeGreaterThanOrEqual(1);
+    expect(first).toBeLessThanOrEqual(4);
+    expect(connections).toBe(first);
+  });
+
+  it('sends nothing once the signal fired: the apply is refused as aborted and nothing is created', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const error: unknown = await gateway.withSignal(controller.signal)
+      .applySecret({ name: 'never', namespace, labels: {}, annotations: {}, data: { k: Buffer.from('v') } }, { force: false })
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(KubeCallAbortedError);
+    expect((error as Error).message).toBe(`apply Secret ${namespace}/never: not sent: the run was stopped (time budget)`);
+    expect(await gateway.getSecret(namespace, 'never')).toBeUndefined();
+  });
+
+  it('applies (201 created, then updated) and maps a 422 to KubeApiError without the rejected value', async () => {
+    const secret = { name: 'applied', namespace, labels: { team: 'blue' }, annotations: {}, data: { k: Buffer.from('v') } };
+    expect(await gateway.applySecret(secret, { force: false })).toBe('created');
+    expect(await gateway.applySecret({ ...secret, data: { k: Buffer.from('w') } }, { force: false })).toBe('updated');
+
+    const error: unknown = await gateway.applySecret({ ...secret, labels: { team: 'cnry not/a valid label' } }, { force: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KubeApiError);
+    expect((error as KubeApiError).code).toBe(422);
+    expect((error as KubeApiError).reason).toBe('Invalid');
+    expect((error as Error).message).toContain(`apply Secret ${namespace}/applied: 422 Invalid`);
+    expect((error as Error).message).not.toContain('cnry');
+  });
+});
+
+describe('HTTPS gateway failures without an apiserver', () => {
+  let server: Server;
+  let seen: () => void = () => undefined;
+  beforeAll(async () => {
+    // Accepts requests and never answers: the call stays in flight until it is cut.
+    server = createServer(() => { seen(); });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('cuts a call in flight when the signal fires: KubeCallAbortedError', async () => {
+    const { port } = server.address() as AddressInfo;
+    const gateway = new HttpsGateway({ access: { server: `http://127.0.0.1:${String(port)}` } });
+    const controller = new AbortController();
+    seen = () => { controller.abort(); };
+    try {
+      const error: unknown = await gateway.withSignal(controller.signal).getSecret('ns', 'name').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(KubeCallAbortedError);
+      expect((error as Error).message).toBe('get Secret ns/name: cut: the run was stopped (time budget)');
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('reports a refused connection as KubeUnreachableError with the system error code', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const gateway = new HttpsGateway({ access: { server: `https://127.0.0.1:${String(port)}`, headers: () => Promise.resolve({ Authorization: 'Bearer cnry-token' }) } });
+    try {
+      const error: unknown = await gateway.listManagedSecrets('ns').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(KubeUnreachableError);
+      expect((error as Error).message).toBe('list Secrets in ns: apiserver unreachable (ECONNREFUSED)');
+    } finally {
+      await gateway.close();
+    }
+  });
+});
