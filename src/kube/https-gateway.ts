@@ -1,6 +1,7 @@
 /**
- * KubeGateway over node:https (see https-transport.ts): plain JSON against the core/v1 REST paths the
- * sync uses. One keep-alive Agent is shared by every call and every `withSignal` view.
+ * KubeGateway over Node's own HTTP stack (see https-transport.ts): plain JSON against the core/v1
+ * REST paths the sync uses. One connection (HTTP/2, or a keep-alive HTTP/1.1 pool) is shared by
+ * every call and every `withSignal` view.
  */
 import { createHash } from 'node:crypto';
 import { MANAGED } from '../model/managed.ts';

@@ -1,12 +1,14 @@
 /**
- * JSON requests to one apiserver over node:https with a keep-alive Agent: the whole HTTP stack the
- * gateway needs (no undici, no generated client). Maps every failure to the gateway's errors, whose
- * messages never carry a header or a request body.
+ * JSON requests to one apiserver: HTTP/2 on one TLS connection when the server offers it (every
+ * apiserver does; h2-connection.ts), else node:https with a keep-alive Agent of 4 sockets. The whole
+ * HTTP stack the gateway needs (no undici, no generated client). Maps every failure to the gateway's
+ * errors, whose messages never carry a header or a request body.
  */
 import http, { type ClientRequestArgs, type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { ClusterAccess } from './cluster-access.ts';
+import { H2Connection } from './h2-connection.ts';
 import { KubeApiError, KubeCallAbortedError, KubeUnreachableError } from './gateway.ts';
 
 export interface KubeRequest {
@@ -29,7 +31,7 @@ export interface KubeResponse<T> {
 
 export interface KubeTransportOptions {
   readonly access: ClusterAccess;
-  /** Connections kept to the apiserver (default 4). */
+  /** HTTP/1.1 connections kept to an apiserver that does not speak HTTP/2 (default 4). */
   readonly connections?: number | undefined;
   /** Called for every connection opened (TLS handshake done); benchmarks and tests count them. */
   readonly onConnect?: (() => void) | undefined;
@@ -53,6 +55,8 @@ export class KubeTransport {
   readonly #base: URL;
   readonly #prefix: string;
   readonly #secure: boolean;
+  /** HTTP/2 to an https server we connect to ourselves (not through a proxy agent). */
+  readonly #h2: H2Connection | undefined;
 
   constructor(o: KubeTransportOptions) {
     this.#access = o.access;
@@ -60,6 +64,7 @@ export class KubeTransport {
     this.#secure = this.#base.protocol === 'https:';
     this.#prefix = this.#base.pathname.replace(/\/+$/u, '');
     this.#agent = o.agent ?? keepAliveAgent(this.#secure, o.connections ?? 4, o.onConnect);
+    this.#h2 = this.#secure && !o.agent ? new H2Connection({ url: this.#base, tls: this.#tls(), onConnect: o.onConnect, idleMs: IDLE_MS }) : undefined;
   }
 
   /** One request; 2xx answers are parsed JSON, anything else a KubeApiError, KubeUnreachableError or KubeCallAbortedError. */
@@ -84,7 +89,7 @@ export class KubeTransport {
     };
     let answer: { status: number; body: Buffer; headers: IncomingHttpHeaders };
     try {
-      answer = await exchange(this.#secure, url, { method: req.method, agent: this.#agent, headers, ...this.#tls() }, payload, signal);
+      answer = await this.#exchange(url, req.method, headers, payload, signal);
     } catch (e) {
       if (signal?.aborted) throw new KubeCallAbortedError(`${what}: cut: the run was stopped (time budget)`, { cause: e });
       const code = (e as { code?: unknown }).code;
@@ -100,10 +105,20 @@ export class KubeTransport {
 
   /** Closes every connection (idle ones at once, busy ones are cut). */
   close(): void {
+    this.#h2?.close();
     this.#agent.destroy();
   }
 
-  #tls(): https.RequestOptions {
+  async #exchange(url: URL, method: string, headers: Record<string, string>, payload: Buffer | undefined, signal: AbortSignal | undefined) {
+    const h2 = this.#h2;
+    const session = h2 ? await untilAborted(h2.session(), signal) : 'h1';
+    if (!h2 || session === 'h1') return exchange(this.#secure, url, { method, agent: this.#agent, headers, ...this.#tls() }, payload, signal);
+    const h2Headers: Record<string, string> = { ':method': method, ':path': url.pathname + url.search };
+    for (const [k, v] of Object.entries(headers)) h2Headers[k.toLowerCase()] = v;
+    return h2.exchange(session, h2Headers, payload, signal);
+  }
+
+  #tls(): { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized?: boolean; servername?: string } {
     if (!this.#secure) return {};
     const a = this.#access;
     return {
@@ -115,6 +130,16 @@ export class KubeTransport {
       ...(a.tlsServerName ? { servername: a.tlsServerName } : {}),
     };
   }
+}
+
+/** `work`, or a rejection as soon as `signal` fires (a connect in progress is not cut, only no longer waited for). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => { reject(new Error('aborted')); };
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => { signal.removeEventListener('abort', onAbort); });
+  });
 }
 
 function notSent(what: string): KubeCallAbortedError {

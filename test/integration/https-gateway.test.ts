@@ -1,6 +1,6 @@
 /**
  * The HTTPS gateway's own contract against the real kube-apiserver: metadata-only lists with a label
- * selector, a bounded keep-alive pool, abort before and during a call, and its errors.
+ * selector, one HTTP/2 connection (or at most 4 HTTP/1.1 ones), abort before and during a call, and its errors.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -9,16 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayFromKubeconfigText } from '../../src/app/kubeconfig-text.ts';
 import { KubeApiError, KubeCallAbortedError, KubeUnreachableError } from '../../src/kube/gateway.ts';
 import { HttpsGateway } from '../../src/kube/https-gateway.ts';
+import { startHttpsEndpoint } from '../../src/local/https-endpoint.ts';
 import { admin, freshNamespace, hasCluster, providedCluster } from '../support/cluster.ts';
 
 describe.skipIf(!hasCluster())('HTTPS gateway against the real kube-apiserver', () => {
   let namespace: string;
-  let connections = 0;
   let gateway: HttpsGateway;
 
   beforeAll(async () => {
     namespace = await freshNamespace('gw');
-    gateway = await gatewayFromKubeconfigText(readFileSync(providedCluster().adminKubeconfigPath, 'utf8'), () => { connections++; });
+    gateway = await gatewayFromKubeconfigText(readFileSync(providedCluster().adminKubeconfigPath, 'utf8'));
     const { core } = admin();
     for (const [name, team] of [['a', 'blue'], ['b', 'red'], ['c', 'blue']] as const) {
       await core.createNamespacedSecret({ namespace, body: { metadata: { name, labels: { team } }, stringData: { k: `value-${name}` } } });
@@ -49,16 +49,20 @@ describe.skipIf(!hasCluster())('HTTPS gateway against the real kube-apiserver', 
     expect(await gateway.getSecret(namespace, 'missing')).toBeUndefined();
   });
 
-  it('keeps at most 4 connections for 24 calls at once, and reuses them for the next 24', async () => {
-    connections = 0;
-    const batch = () => Promise.all(Array.from({ length: 24 }, (_, i) => gateway.getSecret(namespace, ['a', 'b', 'c'][i % 3] ?? 'a')));
-    await batch();
-    const first = connections;
-    await batch();
+  it('carries 24 calls at once, and the next 24, on one HTTP/2 connection', async () => {
+    let opened = 0;
+    const fresh = await gatewayFromKubeconfigText(readFileSync(providedCluster().adminKubeconfigPath, 'utf8'), () => { opened++; });
+    try {
+      const batch = () => Promise.all(Array.from({ length: 24 }, (_, i) => fresh.getSecret(namespace, ['a', 'b', 'c'][i % 3] ?? 'a')));
+      const first = await batch();
+      const second = await batch();
 
-    expect(first).toBeGreaterThanOrEqual(1);
-    expect(first).toBeLessThanOrEqual(4);
-    expect(connections).toBe(first);
+      expect(first.map((s) => s?.data.k?.toString())).toEqual(second.map((s) => s?.data.k?.toString()));
+      expect(first.filter((s) => s?.name === 'b')).toHaveLength(8);
+      expect(opened).toBe(1);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('sends nothing once the signal fired: the apply is refused as aborted and nothing is created', async () => {
@@ -111,6 +115,27 @@ describe('HTTPS gateway failures without an apiserver', () => {
       expect((error as Error).message).toBe('get Secret ns/name: cut: the run was stopped (time budget)');
     } finally {
       await gateway.close();
+    }
+  });
+
+  it('falls back to at most 4 keep-alive HTTP/1.1 connections when the server does not offer HTTP/2', async () => {
+    const endpoint = await startHttpsEndpoint();
+    endpoint.on('GET', '/api/v1/namespaces/ns/configmaps/cfg', { body: { metadata: { annotations: { x: 'y' } }, data: { a: 'b' } } });
+    let opened = 0;
+    const gateway = new HttpsGateway({ access: { server: endpoint.url, ca: Buffer.from(endpoint.caPem) }, onConnect: () => { opened++; } });
+    try {
+      const first = await Promise.all(Array.from({ length: 12 }, () => gateway.readConfigMapWithMeta('ns', 'cfg')));
+      const afterFirst = opened;
+      await Promise.all(Array.from({ length: 12 }, () => gateway.readConfigMapWithMeta('ns', 'cfg')));
+
+      expect(first[0]).toEqual({ data: { a: 'b' }, annotations: { x: 'y' } });
+      expect(afterFirst).toBeGreaterThanOrEqual(1);
+      expect(afterFirst).toBeLessThanOrEqual(4);
+      expect(opened).toBe(afterFirst);
+      expect(endpoint.requests).toHaveLength(24);
+    } finally {
+      await gateway.close();
+      await endpoint.close();
     }
   });
 
