@@ -66,7 +66,14 @@ export class H2Connection {
       const chunks: Buffer[] = [];
       stream.on('response', (h) => { answer = h; });
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => { settle(() => { resolve({ status: Number(answer[':status'] ?? 0), body: Buffer.concat(chunks), headers: answer }); }); });
+      stream.on('end', () => {
+        settle(() => {
+          const status = Number(answer[':status']);
+          // A stream can end without an answer when the connection goes away under it.
+          if (!status) reject(Object.assign(new Error('the stream ended without an answer'), { code: 'ERR_HTTP2_NO_RESPONSE' }));
+          else resolve({ status, body: Buffer.concat(chunks), headers: answer });
+        });
+      });
       stream.on('error', (e: Error) => { settle(() => { reject(e); }); });
       // A stream closed without its end: reset by the server, or the connection was lost.
       stream.on('close', () => { settle(() => { reject(Object.assign(new Error(`stream closed before the answer was complete (${String(stream.rstCode)})`), { code: 'ERR_HTTP2_STREAM_CLOSED' })); }); });

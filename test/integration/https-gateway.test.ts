@@ -4,12 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createSecureServer, type ServerHttp2Session } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayFromKubeconfigText } from '../../src/app/kubeconfig-text.ts';
 import { KubeApiError, KubeCallAbortedError, KubeUnreachableError } from '../../src/kube/gateway.ts';
 import { HttpsGateway } from '../../src/kube/https-gateway.ts';
 import { startHttpsEndpoint } from '../../src/local/https-endpoint.ts';
+import { generateTestCa } from '../../src/local/test-ca.ts';
 import { admin, freshNamespace, hasCluster, providedCluster } from '../support/cluster.ts';
 
 describe.skipIf(!hasCluster())('HTTPS gateway against the real kube-apiserver', () => {
@@ -136,6 +138,43 @@ describe('HTTPS gateway failures without an apiserver', () => {
     } finally {
       await gateway.close();
       await endpoint.close();
+    }
+  });
+
+  it('cuts an HTTP/2 call in flight at the signal, keeps the connection, and reconnects once the server drops it', async () => {
+    const ca = await generateTestCa();
+    const h2 = createSecureServer({ cert: ca.certPem, key: ca.keyPem });
+    const sessions = new Set<ServerHttp2Session>();
+    let onHang: () => void = () => undefined;
+    h2.on('session', (session) => { sessions.add(session); });
+    h2.on('stream', (stream, headers) => {
+      // `hang` is never answered: the call stays in flight until the client or the server cuts it.
+      if (String(headers[':path']).endsWith('/hang')) { onHang(); return; }
+      stream.respond({ ':status': 200, 'content-type': 'application/json' });
+      stream.end(JSON.stringify({ data: { a: 'b' } }));
+    });
+    await new Promise<void>((resolve) => h2.listen(0, '127.0.0.1', resolve));
+    let opened = 0;
+    const gateway = new HttpsGateway({ access: { server: `https://127.0.0.1:${String((h2.address() as AddressInfo).port)}`, ca: Buffer.from(ca.caPem) }, onConnect: () => { opened++; } });
+    try {
+      const controller = new AbortController();
+      onHang = () => { controller.abort(); };
+      const cut: unknown = await gateway.withSignal(controller.signal).readConfigMapWithMeta('ns', 'hang').catch((e: unknown) => e);
+      expect(cut).toBeInstanceOf(KubeCallAbortedError);
+      expect((cut as Error).message).toBe('get ConfigMap ns/hang: cut: the run was stopped (time budget)');
+      expect(await gateway.readConfigMapWithMeta('ns', 'cfg')).toEqual({ data: { a: 'b' }, annotations: {} });
+      expect(opened).toBe(1);
+
+      onHang = () => { for (const session of sessions) session.destroy(); };
+      const lost: unknown = await gateway.readConfigMapWithMeta('ns', 'hang').catch((e: unknown) => e);
+      expect(lost).toBeInstanceOf(KubeUnreachableError);
+      expect((lost as Error).message).toMatch(/^get ConfigMap ns\/hang: apiserver unreachable \(/u);
+      expect(await gateway.readConfigMapWithMeta('ns', 'cfg')).toEqual({ data: { a: 'b' }, annotations: {} });
+      expect(opened).toBe(2);
+    } finally {
+      await gateway.close();
+      for (const session of sessions) session.destroy();
+      await new Promise((resolve) => h2.close(resolve));
     }
   });
 
