@@ -4,7 +4,7 @@
  * sockets. ALPN offers h2 and http/1.1; a server that picks http/1.1 is remembered and the caller
  * uses its keep-alive HTTPS agent instead.
  */
-import http2, { type ClientHttp2Session, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http2';
+import http2, { type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http2';
 import { isIP } from 'node:net';
 import tls from 'node:tls';
 
@@ -35,7 +35,8 @@ export class H2Connection {
   #session: ClientHttp2Session | undefined;
   #connecting: Promise<ClientHttp2Session | 'h1'> | undefined;
   #h1 = false;
-  #active = 0;
+  /** Streams in flight per session: a session is ref'd only while it has some. */
+  readonly #active = new WeakMap<ClientHttp2Session, number>();
 
   constructor(o: H2Options) {
     this.#o = o;
@@ -50,18 +51,34 @@ export class H2Connection {
     return this.#connecting;
   }
 
-  /** One request as a stream of `session`; rejects on a reset, a lost connection or `signal`. */
+  /**
+   * One request as a stream of `session`; rejects on a reset, a lost connection or `signal`. A
+   * request the server never processed (session already gone, stream refused) rejects with
+   * `unsent: true`: the caller may send it again on a new session.
+   */
   exchange(session: ClientHttp2Session, headers: OutgoingHttpHeaders, payload: Buffer | undefined, signal: AbortSignal | undefined): Promise<H2Answer> {
     return new Promise((resolve, reject) => {
-      if (this.#active++ === 0) session.ref();
+      const active = (this.#active.get(session) ?? 0) + 1;
+      this.#active.set(session, active);
+      if (active === 1) session.ref();
       let settled = false;
       const settle = (finish: () => void) => {
         if (settled) return;
         settled = true;
-        if (--this.#active === 0 && !session.destroyed) session.unref();
+        const left = (this.#active.get(session) ?? 1) - 1;
+        this.#active.set(session, left);
+        // Idle sessions must not keep the process (the CLI) alive.
+        if (left === 0 && !session.destroyed) session.unref();
         finish();
       };
-      const stream = session.request(headers, { endStream: !payload, ...(signal ? { signal } : {}) });
+      let stream: ClientHttp2Stream;
+      try {
+        stream = session.request(headers, { endStream: !payload, ...(signal ? { signal } : {}) });
+      } catch (e) {
+        // The session closed (GOAWAY) between session() and now: nothing was sent.
+        settle(() => { reject(Object.assign(e as Error, { unsent: true })); });
+        return;
+      }
       let answer: IncomingHttpHeaders = {};
       const chunks: Buffer[] = [];
       stream.on('response', (h) => { answer = h; });
@@ -74,7 +91,9 @@ export class H2Connection {
           else resolve({ status, body: Buffer.concat(chunks), headers: answer });
         });
       });
-      stream.on('error', (e: Error) => { settle(() => { reject(e); }); });
+      stream.on('error', (e: Error) => {
+        settle(() => { reject(stream.rstCode === http2.constants.NGHTTP2_REFUSED_STREAM ? Object.assign(e, { unsent: true }) : e); });
+      });
       // A stream closed without its end: reset by the server, or the connection was lost.
       stream.on('close', () => { settle(() => { reject(Object.assign(new Error(`stream closed before the answer was complete (${String(stream.rstCode)})`), { code: 'ERR_HTTP2_STREAM_CLOSED' })); }); });
       if (payload) stream.end(payload);
@@ -111,9 +130,14 @@ export class H2Connection {
     session.on('error', () => undefined);
     session.on('close', () => { if (this.#session === session) this.#session = undefined; });
     session.on('goaway', () => { if (this.#session === session) this.#session = undefined; });
-    session.setTimeout(idleMs, () => { if (this.#active === 0) session.close(); });
+    session.setTimeout(idleMs, () => { if (!this.#active.get(session)) session.close(); });
     session.unref();
     this.#session = session;
     return session;
   }
+}
+
+/** Whether `error` is a request the server never processed (see `H2Connection.exchange`). */
+export function wasUnsent(error: unknown): boolean {
+  return (error as { unsent?: unknown } | undefined)?.unsent === true;
 }

@@ -8,7 +8,7 @@ import http, { type ClientRequestArgs, type IncomingHttpHeaders } from 'node:htt
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { ClusterAccess } from './cluster-access.ts';
-import { H2Connection } from './h2-connection.ts';
+import { H2Connection, wasUnsent } from './h2-connection.ts';
 import { KubeApiError, KubeCallAbortedError, KubeUnreachableError } from './gateway.ts';
 
 export interface KubeRequest {
@@ -115,7 +115,15 @@ export class KubeTransport {
     if (!h2 || session === 'h1') return exchange(this.#secure, url, { method, agent: this.#agent, headers, ...this.#tls() }, payload, signal);
     const h2Headers: Record<string, string> = { ':method': method, ':path': url.pathname + url.search };
     for (const [k, v] of Object.entries(headers)) h2Headers[k.toLowerCase()] = v;
-    return h2.exchange(session, h2Headers, payload, signal);
+    try {
+      return await h2.exchange(session, h2Headers, payload, signal);
+    } catch (e) {
+      // Never processed by the server (session closing, stream refused): once more, on a new session if need be.
+      if (!wasUnsent(e) || signal?.aborted) throw e;
+      const again = await untilAborted(h2.session(), signal);
+      if (again === 'h1') throw e;
+      return h2.exchange(again, h2Headers, payload, signal);
+    }
   }
 
   #tls(): { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized?: boolean; servername?: string } {

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createSecureServer, type ServerHttp2Session } from 'node:http2';
+import { constants, createSecureServer, type ServerHttp2Session } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayFromKubeconfigText } from '../../src/app/kubeconfig-text.ts';
@@ -174,6 +174,34 @@ describe('HTTPS gateway failures without an apiserver', () => {
     } finally {
       await gateway.close();
       for (const session of sessions) session.destroy();
+      await new Promise((resolve) => h2.close(resolve));
+    }
+  });
+
+  it('sends a request the HTTP/2 server refused (never processed) once more, and only once', async () => {
+    const ca = await generateTestCa();
+    const h2 = createSecureServer({ cert: ca.certPem, key: ca.keyPem });
+    let streams = 0;
+    h2.on('stream', (stream) => {
+      streams++;
+      if (streams === 1 || streams === 3 || streams === 4) {
+        stream.on('error', () => undefined); // the server's side of the refusal
+        stream.close(constants.NGHTTP2_REFUSED_STREAM);
+        return;
+      }
+      stream.respond({ ':status': 200, 'content-type': 'application/json' });
+      stream.end(JSON.stringify({ data: { a: 'b' } }));
+    });
+    await new Promise<void>((resolve) => h2.listen(0, '127.0.0.1', resolve));
+    const gateway = new HttpsGateway({ access: { server: `https://127.0.0.1:${String((h2.address() as AddressInfo).port)}`, ca: Buffer.from(ca.caPem) } });
+    try {
+      expect(await gateway.readConfigMapWithMeta('ns', 'cfg')).toEqual({ data: { a: 'b' }, annotations: {} });
+      expect(streams).toBe(2);
+      const twice: unknown = await gateway.readConfigMapWithMeta('ns', 'cfg').catch((e: unknown) => e);
+      expect(twice).toBeInstanceOf(KubeUnreachableError);
+      expect(streams).toBe(4);
+    } finally {
+      await gateway.close();
       await new Promise((resolve) => h2.close(resolve));
     }
   });
