@@ -22,7 +22,7 @@ type Entry = Readonly<Record<string, unknown>>;
 
 /** User fields we refuse, and what to use instead. */
 const REFUSED: Readonly<Record<string, string>> = {
-  exec: 'an exec credential plugin is not run here; use a token, a client certificate, or the EKS mode (clusterName) of the function',
+  exec: 'an exec credential plugin is not run here; use a token or a client certificate, or on EKS the function\'s EKS mode (eksCluster)',
   'auth-provider': 'auth-provider plugins are not supported; use a token or a client certificate',
   as: 'impersonation is not supported; give the identity itself a token or a client certificate',
   'as-groups': 'impersonation is not supported; give the identity itself a token or a client certificate',

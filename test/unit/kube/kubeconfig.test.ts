@@ -80,7 +80,7 @@ describe('kubeconfig reader: the same server, TLS material and Authorization as 
 
 describe('kubeconfig reader: what it refuses, saying where and what to use instead', () => {
   it.each([
-    { case: 'exec plugin', text: kubeconfig({}, { exec: { command: 'aws', apiVersion: 'client.authentication.k8s.io/v1' } }), want: 'src: users[u].user.exec: an exec credential plugin is not run here; use a token, a client certificate, or the EKS mode (clusterName) of the function' },
+    { case: 'exec plugin', text: kubeconfig({}, { exec: { command: 'aws', apiVersion: 'client.authentication.k8s.io/v1' } }), want: 'src: users[u].user.exec: an exec credential plugin is not run here; use a token or a client certificate, or on EKS the function\'s EKS mode (eksCluster)' },
     { case: 'auth-provider', text: kubeconfig({}, { 'auth-provider': { name: 'oidc' } }), want: 'src: users[u].user.auth-provider: auth-provider plugins are not supported; use a token or a client certificate' },
     { case: 'impersonation', text: kubeconfig({}, { token: 't', as: 'someone' }), want: 'src: users[u].user.as: impersonation is not supported' },
     { case: 'proxy-url', text: kubeconfig({ 'proxy-url': 'http://proxy:3128' }, { token: 't' }), want: 'src: clusters[c].cluster.proxy-url: a proxy is not supported here' },
