@@ -8,6 +8,8 @@ import http2, { type ClientHttp2Session, type ClientHttp2Stream, type IncomingHt
 import { isIP } from 'node:net';
 import tls from 'node:tls';
 
+const CONNECT_TIMEOUT_MS = 10_000;
+
 export interface H2Options {
   readonly url: URL;
   readonly tls: tls.ConnectionOptions;
@@ -115,10 +117,13 @@ export class H2Connection {
       ...(this.#o.tls.servername || isIP(host) ? {} : { servername: host }),
       ALPNProtocols: ['h2', 'http/1.1'],
     });
+    // As undici's default connect timeout: an address that never answers fails in 10 s, not the OS's minutes.
+    socket.setTimeout(CONNECT_TIMEOUT_MS, () => { socket.destroy(Object.assign(new Error('connect timed out'), { code: 'ETIMEDOUT' })); });
     await new Promise<void>((resolve, reject) => {
       socket.once('secureConnect', resolve);
       socket.once('error', (e: Error) => { reject(e); });
     });
+    socket.setTimeout(0);
     if (socket.alpnProtocol !== 'h2') {
       socket.destroy();
       this.#h1 = true;
