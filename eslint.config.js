@@ -1,15 +1,19 @@
 // ESLint flat config. Besides typescript-eslint's strict type-checked rules, it enforces the
 // dependency direction of ../shared/CONVENTIONS.md: src/ never imports functions/, infra/ or test/;
-// the sync engine depends on provider and kube interfaces, never on their adapters; only src/kube
-// and src/local (dev tooling) and src/app (composition root) import @kubernetes/client-node.
+// the sync engine depends on provider and kube interfaces, never on their adapters; only the CLI's
+// kubeconfig loading (src/app/kube.ts), src/migrate and src/local (dev tooling) import
+// @kubernetes/client-node: the Lambda (functions/, src/kube, src/aws) must not bundle it.
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 const outward = ['**/functions/**', '**/infra/**', '**/test/**', '**/bench/**'];
+// client-node's runtime (with undici, its generated model, socks, js-yaml) is 1.3 MB of bundle.
+const noClientNode = { name: '@kubernetes/client-node', message: 'the Lambda bundle must not carry client-node: use src/kube/https-gateway.ts and src/kube/kubeconfig.ts' };
+const noCliKube = { group: ['**/app/kube.ts'], message: 'src/app/kube.ts loads kubeconfigs with client-node (CLI only); use src/app/kubeconfig-text.ts' };
 
 export default defineConfig(
-  { ignores: ['node_modules/**', 'cdk.out/**', 'coverage/**', 'bench/results/**'] },
+  { ignores: ['node_modules/**', 'cdk.out/**', 'coverage/**', 'bench/results/**', '.tmp/**', 'dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -51,7 +55,7 @@ export default defineConfig(
     // The Kubernetes adapter depends on the model, never on the engine that uses it.
     files: ['src/kube/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
+      'no-restricted-imports': ['error', { paths: [noClientNode], patterns: [
         { group: outward, message: 'src/ must not import functions/, infra/, test/ or bench/' },
         { group: ['**/sync/**', '**/app/**', '**/cli/**'], message: 'src/kube is an adapter: it may use src/model, not the engine' },
       ] }],
@@ -75,6 +79,17 @@ export default defineConfig(
         paths: [{ name: '@kubernetes/client-node', message: 'only src/kube (and dev tooling in src/local) talks to Kubernetes' }],
         patterns: [{ group: outward, message: 'src/ must not import functions/, infra/, test/ or bench/' }],
       }],
+    },
+  },
+  {
+    // What the Lambda handler reaches besides src/kube: no client-node, not even through the CLI's loader.
+    files: ['functions/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noClientNode], patterns: [noCliKube] }] },
+  },
+  {
+    files: ['src/aws/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [noClientNode], patterns: [{ group: outward, message: 'src/ must not import functions/, infra/, test/ or bench/' }, noCliKube] }],
     },
   },
   { files: ['**/*.js'], extends: [tseslint.configs.disableTypeChecked] },

@@ -33,7 +33,7 @@ const WORKER_HEAP_MB = Number(/^--worker-heap-mb=(\d+)$/.exec(process.argv.find(
 
 const SETTINGS = {
   endpointLatencyMs: 20,
-  // The sync's configured concurrencies (defaults of NodeHttpTransport, ClientNodeGateway, syncCluster).
+  // The sync's configured concurrencies (defaults of NodeHttpTransport, HttpsGateway, syncCluster).
   endpointConcurrencyPerHost: 8,
   apiserverConnections: 4,
   writeConcurrency: 16,

@@ -4,11 +4,11 @@
  * setup -> run* -> finish. The gateway and transport are kept across runs, as the Lambda keeps them warm.
  */
 import { readFileSync } from 'node:fs';
-import { gatewayFromKubeconfigText } from '../src/app/kube.ts';
+import { gatewayFromKubeconfigText } from '../src/app/kubeconfig-text.ts';
 import { runOnce } from '../src/app/run.ts';
 import { loadConfig } from '../src/config/load.ts';
 import type { Config } from '../src/config/types.ts';
-import type { ClientNodeGateway } from '../src/kube/client-node-gateway.ts';
+import type { HttpsGateway } from '../src/kube/https-gateway.ts';
 import { NodeHttpTransport } from '../src/providers/webhook/transport.ts';
 import type { Selection } from '../src/sync/due.ts';
 import type { RunSummary } from '../src/sync/result.ts';
@@ -37,7 +37,7 @@ export type WorkerReply =
   | { readonly type: 'error'; readonly message: string };
 
 let config: Config | undefined;
-let gateway: ClientNodeGateway | undefined;
+let gateway: HttpsGateway | undefined;
 let http: NodeHttpTransport | undefined;
 let apiserverConnections = 0;
 // Peak RSS alone cannot tell live data from garbage V8 has not collected yet; the sampled heap can.

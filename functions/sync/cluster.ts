@@ -2,12 +2,12 @@
 import { EKSClient } from '@aws-sdk/client-eks';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { gatewayFromKubeconfigText } from '../../src/app/kube.ts';
+import { gatewayFromKubeconfigText } from '../../src/app/kubeconfig-text.ts';
 import { describeEksCluster } from '../../src/aws/eks-cluster.ts';
-import { eksKubeConfig } from '../../src/aws/eks-kubeconfig.ts';
+import { eksClusterAccess } from '../../src/aws/eks-access.ts';
 import { EksTokenCache, presignEksToken } from '../../src/aws/eks-token.ts';
 import { readKubeconfigSecret } from '../../src/aws/kubeconfig-secret.ts';
-import { ClientNodeGateway } from '../../src/kube/client-node-gateway.ts';
+import { HttpsGateway } from '../../src/kube/https-gateway.ts';
 import type { ClusterAuth } from './settings.ts';
 
 /**
@@ -16,15 +16,15 @@ import type { ClusterAuth } from './settings.ts';
  * const gateway = await openClusterGateway({ mode: 'kubeconfig-secret', secretId: arn });
  * ```
  */
-export async function openClusterGateway(auth: ClusterAuth): Promise<ClientNodeGateway> {
+export async function openClusterGateway(auth: ClusterAuth): Promise<HttpsGateway> {
   if (auth.mode === 'kubeconfig-secret') {
     const text = await readKubeconfigSecret({ client: new SecretsManagerClient({}), secretId: auth.secretId });
-    return gatewayFromKubeconfigText(text);
+    return gatewayFromKubeconfigText(text, undefined, `Secrets Manager secret ${auth.secretId}`);
   }
   const { endpoint, caData } = auth.endpoint && auth.caData
     ? { endpoint: auth.endpoint, caData: auth.caData }
     : await describeEksCluster({ client: new EKSClient({ region: auth.region }), clusterName: auth.clusterName });
   const credentials = fromNodeProviderChain();
   const tokens = new EksTokenCache({ mint: () => presignEksToken({ clusterName: auth.clusterName, region: auth.region, credentials }) });
-  return ClientNodeGateway.create({ kubeConfig: eksKubeConfig({ endpoint, caData, token: () => tokens.get() }) });
+  return new HttpsGateway({ access: eksClusterAccess({ endpoint, caData, token: () => tokens.get() }) });
 }

@@ -16,7 +16,7 @@ import { DEFAULT_CONFIGMAP, loadFromConfigMap, parseConfigMapRef } from '../../s
 import { runOnce } from '../../src/app/run.ts';
 import type { RunSummary } from '../../src/sync/result.ts';
 import { putEvents } from '../../src/aws/events.ts';
-import type { ClientNodeGateway } from '../../src/kube/client-node-gateway.ts';
+import type { HttpsGateway } from '../../src/kube/https-gateway.ts';
 import { NodeHttpTransport } from '../../src/providers/webhook/transport.ts';
 import { openClusterGateway } from './cluster.ts';
 import { parseEvent, type Trigger } from './event.ts';
@@ -36,7 +36,7 @@ const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPAC
 /** Kept across warm invocations: the apiserver and endpoint connections are the expensive part. */
 interface Wiring {
   readonly settings: Settings;
-  readonly gateway: ClientNodeGateway;
+  readonly gateway: HttpsGateway;
   readonly http: NodeHttpTransport;
   readonly events: EventBridgeClient | undefined;
 }

@@ -26,7 +26,7 @@ export interface RunOptions {
   /**
    * Epoch ms: no ExternalSecret starts after it and endpoint requests are cut at it (unfinished
    * ExternalSecrets are skipped, "time budget"). Bind the gateway to the same deadline
-   * (`ClientNodeGateway.withSignal`) so apiserver calls stop too.
+   * (`HttpsGateway.withSignal`) so apiserver calls stop too.
    */
   readonly deadline?: number;
   /** Aborts every endpoint request of the run; the caller's end of the run. */

@@ -1,6 +1,6 @@
 /**
- * What the sync needs from Kubernetes. The engine depends on this interface only; the client-node
- * adapter (client-node-gateway.ts) is the one place that talks to the apiserver.
+ * What the sync needs from Kubernetes. The engine depends on this interface only; the HTTPS
+ * adapter (https-gateway.ts) is the one place that talks to the apiserver.
  */
 import { WebhookSecretSyncError } from '../model/errors.ts';
 import type { ReferenceReader } from '../providers/references.ts';
@@ -81,8 +81,9 @@ export interface KubeGateway extends ReferenceReader {
   /**
    * Every Secret in the namespace, metadata only (no data is transferred): one LIST call that tells
    * "missing" from "someone else's Secret" for all new targets at once. `data` is empty, `type` ''.
+   * `labelSelector` (Kubernetes selector syntax) narrows the list; omitted: every Secret.
    */
-  listSecretMetadata(namespace: string): Promise<ExistingSecret[]>;
+  listSecretMetadata(namespace: string, options?: { readonly labelSelector?: string }): Promise<ExistingSecret[]>;
   getSecret(namespace: string, name: string): Promise<ExistingSecret | undefined>;
   /** Server-side apply with our field manager; `force` takes fields over from other managers. */
   applySecret(secret: SecretApply, options: { readonly force: boolean }): Promise<'created' | 'updated'>;

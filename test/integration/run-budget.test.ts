@@ -11,7 +11,7 @@ import { DEFAULT_POLICY } from '../../src/config/types.ts';
 import { KubeCallAbortedError } from '../../src/kube/gateway.ts';
 import { MANAGED } from '../../src/model/managed.ts';
 import { pruneOrphans } from '../../src/sync/prune.ts';
-import type { ClientNodeGateway } from '../../src/kube/client-node-gateway.ts';
+import type { HttpsGateway } from '../../src/kube/https-gateway.ts';
 import { startHttpsEndpoint, type HttpsEndpoint } from '../../src/local/https-endpoint.ts';
 import { ProviderTimeBudgetError } from '../../src/providers/errors.ts';
 import { RetryingTransport } from '../../src/providers/webhook/retry.ts';
@@ -80,7 +80,7 @@ describe('endpoint requests within the run deadline (real HTTPS endpoint)', () =
 });
 
 describe.skipIf(!hasCluster())('apiserver calls bound to the run signal (real kube-apiserver)', () => {
-  let gateway: ClientNodeGateway;
+  let gateway: HttpsGateway;
   let namespace: string;
   beforeAll(async () => {
     gateway = await gatewayFromKubeconfigText(readFileSync(providedCluster().adminKubeconfigPath, 'utf8'));

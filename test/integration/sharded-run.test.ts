@@ -12,7 +12,7 @@ import { compactShardResult, mergeShardResults } from '../../functions/sync/shar
 import { runOnce } from '../../src/app/run.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/types.ts';
-import type { ClientNodeGateway } from '../../src/kube/client-node-gateway.ts';
+import type { HttpsGateway } from '../../src/kube/https-gateway.ts';
 import { startHttpsEndpoint, type HttpsEndpoint } from '../../src/local/https-endpoint.ts';
 import type { PruneLimit } from '../../src/sync/prune-limit.ts';
 import { planShards, type PlannedShard } from '../../src/sync/shard-plan.ts';
@@ -28,7 +28,7 @@ const RETRY = { baseDelayMs: 10, maxDelayMs: 2000 };
 /** ExternalSecrets per namespace suffix: `a` is cut into name ranges at shard size 3. */
 const SHAPE = { a: 7, b: 2, c: 1 } as const;
 
-interface World { readonly namespaces: Record<keyof typeof SHAPE, string>; readonly gateway: ClientNodeGateway; readonly config: (drop?: readonly string[]) => Config }
+interface World { readonly namespaces: Record<keyof typeof SHAPE, string>; readonly gateway: HttpsGateway; readonly config: (drop?: readonly string[]) => Config }
 
 async function world(endpoint: HttpsEndpoint, prefix: string): Promise<World> {
   const namespaces = { a: await freshNamespace(`${prefix}a`), b: await freshNamespace(`${prefix}b`), c: await freshNamespace(`${prefix}c`) };

@@ -1,6 +1,6 @@
 /** A namespace, an HTTPS endpoint and a restricted sync identity, ready for one cluster test. */
 import type { Config } from '../../src/config/types.ts';
-import type { ClientNodeGateway } from '../../src/kube/client-node-gateway.ts';
+import type { HttpsGateway } from '../../src/kube/https-gateway.ts';
 import { startHttpsEndpoint, type HttpsEndpoint } from '../../src/local/https-endpoint.ts';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { runOnce } from '../../src/app/run.ts';
@@ -14,7 +14,7 @@ import { configFor } from './webhook.ts';
 export interface Scenario {
   readonly namespace: string;
   readonly identity: SyncIdentity;
-  readonly gateway: ClientNodeGateway;
+  readonly gateway: HttpsGateway;
   /** Runs one sync of `config` as the restricted identity (source `files` unless given). */
   sync(config: Config, selection?: Selection, source?: string): Promise<RunSummary>;
   /** The Secret as the admin sees it, data decoded. */

@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import { gatewayFromKubeconfigText } from '../../src/app/kube.ts';
 import { rbacFor } from '../../src/config/rbac.ts';
 import type { Config, ConfigMapRef } from '../../src/config/types.ts';
-import type { ClientNodeGateway } from '../../src/kube/client-node-gateway.ts';
+import type { HttpsGateway } from '../../src/kube/https-gateway.ts';
 import { readAuditEvents, WRITE_VERBS, type AuditEvent } from '../../src/local/audit.ts';
 import { adminClients } from '../../src/local/admin-client.ts';
 import { createRestrictedIdentity, ensureNamespace } from '../../src/local/restricted-identity.ts';
@@ -15,7 +15,7 @@ export interface SyncIdentity {
   readonly kubeconfigPath: string;
   /** `system:serviceaccount:<ns>:<name>`, as the audit log names it. */
   readonly user: string;
-  gateway(): Promise<ClientNodeGateway>;
+  gateway(): Promise<HttpsGateway>;
 }
 
 /**
