@@ -12,6 +12,7 @@ import {
   type ObservableMiddleware,
   type RequestContext,
   type ResponseContext,
+  type V1ManagedFieldsEntry,
   type V1Secret,
 } from '@kubernetes/client-node';
 import { createHash } from 'node:crypto';
@@ -112,9 +113,9 @@ export class ClientNodeGateway implements KubeGateway {
     return list.items.map(toExisting);
   }
 
-  async listSecretMetadata(namespace: string): Promise<ExistingSecret[]> {
+  async listSecretMetadata(namespace: string, options: { readonly labelSelector?: string } = {}): Promise<ExistingSecret[]> {
     const list = await this.#call(`list Secret metadata in ${namespace}`, () =>
-      this.#core.listNamespacedSecret({ namespace }, this.#withHeader('Accept', 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1')));
+      this.#core.listNamespacedSecret({ namespace, ...options }, this.#withHeader('Accept', 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1')));
     // An empty PartialObjectMetadataList has `items: null`.
     return (list.items as V1Secret[] | null ?? []).map((s) => ({ ...toExisting(s), type: '' }));
   }
@@ -324,7 +325,21 @@ function toExisting(s: V1Secret): ExistingSecret {
     ...(s.metadata?.ownerReferences?.length
       ? { ownerReferences: s.metadata.ownerReferences.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.name, uid: o.uid, ...(o.controller !== undefined ? { controller: o.controller } : {}) })) }
       : {}),
+    ...(s.metadata?.managedFields?.length ? { dataFields: dataFieldsOf(s.metadata.managedFields) } : {}),
   };
+}
+
+/** Data keys our field managers own, and whether another manager owns any (it wrote data). */
+function dataFieldsOf(entries: readonly V1ManagedFieldsEntry[]): { ours: number; others: boolean } {
+  const ours = new Set<string>();
+  let others = false;
+  for (const e of entries) {
+    const fields = e.fieldsV1 as Record<string, Record<string, unknown> | undefined> | undefined;
+    const keys = [...Object.keys(fields?.['f:data'] ?? {}), ...Object.keys(fields?.['f:stringData'] ?? {})].filter((k) => k.startsWith('f:'));
+    if (e.manager === FIELD_MANAGER || e.manager === STATUS_FIELD_MANAGER) for (const k of keys) ours.add(k);
+    else if (keys.length > 0) others = true;
+  }
+  return { ours: ours.size, others };
 }
 
 /** Maps client-node failures to our errors; ApiException messages embed headers and bodies, so they are not reused. */

@@ -17,6 +17,12 @@ export interface ExistingSecret {
   readonly immutable: boolean;
   /** Its owners (absent when there are none); an External Secrets Operator target points at its ExternalSecret. */
   readonly ownerReferences?: readonly SecretOwnerReference[];
+  /**
+   * Who owns its data keys, from `metadata.managedFields` (so metadata-only reads have it too):
+   * how many keys this tool's field managers own, and whether any other field manager owns one.
+   * Absent when the apiserver sent no managed fields.
+   */
+  readonly dataFields?: { readonly ours: number; readonly others: boolean };
 }
 
 /** One `metadata.ownerReferences` entry of a Secret. */
@@ -81,8 +87,9 @@ export interface KubeGateway extends ReferenceReader {
   /**
    * Every Secret in the namespace, metadata only (no data is transferred): one LIST call that tells
    * "missing" from "someone else's Secret" for all new targets at once. `data` is empty, `type` ''.
+   * `labelSelector` (e.g. `webhook-secret-sync.io/managed=true`) lists only the matching Secrets.
    */
-  listSecretMetadata(namespace: string): Promise<ExistingSecret[]>;
+  listSecretMetadata(namespace: string, options?: { readonly labelSelector?: string }): Promise<ExistingSecret[]>;
   getSecret(namespace: string, name: string): Promise<ExistingSecret | undefined>;
   /** Server-side apply with our field manager; `force` takes fields over from other managers. */
   applySecret(secret: SecretApply, options: { readonly force: boolean }): Promise<'created' | 'updated'>;
