@@ -11,7 +11,7 @@ import type { SecretsClient } from '../providers/secrets-client.ts';
 import type { EsoTakeOverGate } from './adopt-eso.ts';
 import { readChecked, recordChecked, stateObjectOf, type CheckedState } from './checked.ts';
 import type { Selection } from './due.ts';
-import { forgetEmptyNamespaces } from './namespace-record.ts';
+import { configMapOfSource, forgetEmptyNamespaces } from './namespace-record.ts';
 import { syncNamespace, type NamespaceRunContext } from './namespace-sync.ts';
 import { pruneOrphans } from './prune.ts';
 import { DEFAULT_PRUNE_LIMIT, type PruneLimit } from './prune-limit.ts';
@@ -69,6 +69,7 @@ export async function syncCluster(o: ClusterSyncOptions): Promise<RunSummary> {
   const namespaces = [...new Set([...byNamespace.keys(), ...(o.extraNamespaces ?? [])])].sort();
   const stateRef = stateObjectOf(o.source);
   const checked = stateRef ? readChecked(o.gateway, stateRef) : Promise.resolve<CheckedState>({ at: new Map() });
+  const pruning = o.prune ?? o.source.startsWith('configmap:');
   const own = { source: o.source, current: new Set(o.config.externalSecrets.map((es) => `${es.namespace}/${es.name}`)) };
   let entriesFetched = 0;
   const context: NamespaceRunContext = {
@@ -78,6 +79,7 @@ export async function syncCluster(o: ClusterSyncOptions): Promise<RunSummary> {
     checked,
     source: o.source,
     targets: new Set(o.config.externalSecrets.map((es) => `${es.namespace}/${es.targetName}`)),
+    dueTargetsOnly: !pruning && configMapOfSource(o.source) === undefined && namesOnly(o.selection),
     fetchLimit: pLimit(64),
     writeLimit: pLimit(o.writeConcurrency ?? 16),
     compute: { stores: o.config.stores, clientFor: o.clientFor, source: o.source, mayStart: () => o.deadline === undefined || Date.now() < o.deadline },
@@ -100,7 +102,7 @@ export async function syncCluster(o: ClusterSyncOptions): Promise<RunSummary> {
   }
 
   let deleted: ReadonlySet<string> = new Set();
-  if (o.prune ?? o.source.startsWith('configmap:')) {
+  if (pruning) {
     const owned = results.reduce((n, r) => n + r.owned, 0);
     const pruned = await pruneOrphans({ gateway: o.gateway, config: o.config, source: o.source, limit: o.maxPrune ?? DEFAULT_PRUNE_LIMIT, existing: results.flatMap((r) => r.orphans), ownedCount: owned });
     outcomes.push(...pruned.outcomes);
@@ -122,6 +124,11 @@ export async function syncCluster(o: ClusterSyncOptions): Promise<RunSummary> {
     entriesFetched,
     durationMs: Date.now() - started,
   };
+}
+
+/** A selection of named ExternalSecrets only: no other one can be due (see isDue). */
+function namesOnly(selection: Selection): boolean {
+  return !selection.all && selection.cadence === undefined && (selection.externalSecrets?.length ?? 0) > 0;
 }
 
 /** The gate is asked at most once per run (it may LIST Deployments cluster-wide). */

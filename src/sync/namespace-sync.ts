@@ -26,6 +26,11 @@ export interface NamespaceRunContext {
   readonly source: string;
   /** `ns/targetName` of every ExternalSecret of the config: their Secrets are never orphans. */
   readonly targets: ReadonlySet<string>;
+  /**
+   * Read only the certainly-due targets (by GET): the run prunes nothing, keeps no namespace record,
+   * and its selection names the ExternalSecrets it syncs, so no other one can be due.
+   */
+  readonly dueTargetsOnly: boolean;
   /** Shared by every namespace, so the endpoint pipeline stays full across namespace boundaries. */
   readonly fetchLimit: LimitFunction;
   readonly writeLimit: LimitFunction;
@@ -58,7 +63,10 @@ export async function syncNamespace(ns: string, list: readonly ExternalSecretDef
   const outcomes: Outcome[] = [];
   const due: ExternalSecretDef[] = [];
   try {
-    secrets = await NamespaceSecrets.read(c.gateway, ns, certain > 0 && certain * 2 >= list.length);
+    const most = certain > 0 && certain * 2 >= list.length;
+    secrets = c.dueTargetsOnly && !most && list.length > 0
+      ? await NamespaceSecrets.readTargets(c.gateway, ns, list.filter((es) => certainlyDue(es, c.selection)).map((es) => es.targetName))
+      : await NamespaceSecrets.read(c.gateway, ns, most);
     // Owner Secrets whose metadata cannot rule out drift: their data decides whether they are due.
     await secrets.readData(c.gateway, list.flatMap((es) => {
       const s = secrets.get(es.targetName);
@@ -120,6 +128,7 @@ function resolveTargets(gateway: KubeGateway, managed: NamespaceSecrets) {
     async get(es: ExternalSecretDef): Promise<ExistingSecret | undefined> {
       const known = managed.get(es.targetName);
       if (known) return known;
+      if (managed.isAbsent(es.targetName)) return undefined;
       // getSecret answers undefined only for a 404; any other failure propagates.
       const all = await metadata();
       const meta = all ? all.get(es.targetName) : await gateway.getSecret(es.namespace, es.targetName);

@@ -8,7 +8,9 @@
  *   served), one full LIST of the managed Secrets: the data is needed for most of them anyway;
  * - otherwise one metadata-only LIST of the managed Secrets, then the data of the few that need it:
  *   GETs of just those while they are at most a quarter of the namespace's managed Secrets, else one
- *   full LIST (one request instead of many, for little more data).
+ *   full LIST (one request instead of many, for little more data);
+ * - a forced refresh of named ExternalSecrets that neither prunes nor keeps a namespace record
+ *   needs nothing of the others: GETs of the forced targets only.
  */
 import type { ExistingSecret, KubeGateway } from '../kube/gateway.ts';
 import { MANAGED } from '../model/managed.ts';
@@ -21,6 +23,8 @@ export class NamespaceSecrets {
   /** name -> Secret; metadata only unless its name is in `#withData`. */
   readonly #secrets: Map<string, ExistingSecret>;
   readonly #withData: Set<string>;
+  /** Names read by GET and not found: missing for sure, no further read needed. */
+  readonly #absent = new Set<string>();
 
   private constructor(namespace: string, secrets: readonly ExistingSecret[], withData: boolean) {
     this.namespace = namespace;
@@ -38,6 +42,25 @@ export class NamespaceSecrets {
   static async read(gateway: KubeGateway, namespace: string, allData: boolean): Promise<NamespaceSecrets> {
     const list = allData ? await gateway.listManagedSecrets(namespace) : await gateway.listSecretMetadata(namespace, { labelSelector: MANAGED_SELECTOR });
     return new NamespaceSecrets(namespace, list, allData);
+  }
+
+  /**
+   * Only these Secrets, by GET (managed or not: a GET tells "missing" from "someone else's" too).
+   *
+   * @example
+   * ```ts
+   * const secrets = await NamespaceSecrets.readTargets(gateway, 'apps', ['db', 'api']);
+   * ```
+   */
+  static async readTargets(gateway: KubeGateway, namespace: string, names: readonly string[]): Promise<NamespaceSecrets> {
+    const secrets = new NamespaceSecrets(namespace, [], false);
+    await secrets.#getEach(gateway, [...new Set(names)]);
+    return secrets;
+  }
+
+  /** True when a GET found no Secret of that name. */
+  isAbsent(name: string): boolean {
+    return this.#absent.has(name);
   }
 
   get(name: string): ExistingSecret | undefined {
@@ -65,12 +88,20 @@ export class NamespaceSecrets {
       }
       return;
     }
-    await Promise.all(wanted.map(async (name) => {
+    await this.#getEach(gateway, wanted);
+  }
+
+  async #getEach(gateway: KubeGateway, names: readonly string[]): Promise<void> {
+    await Promise.all(names.map(async (name) => {
       const s = await gateway.getSecret(this.namespace, name);
       // Deleted since the LIST: the run sees it as missing, as a LIST now would.
-      if (s) this.#secrets.set(name, s);
-      else this.#secrets.delete(name);
-      this.#withData.add(name);
+      if (s) {
+        this.#secrets.set(name, s);
+        this.#withData.add(name);
+      } else {
+        this.#secrets.delete(name);
+        this.#absent.add(name);
+      }
     }));
   }
 }

@@ -102,6 +102,27 @@ describe('reads follow the due set', () => {
     expect([...reads.withData].sort()).toEqual(['t30', 't31']);
   });
 
+  it('a forced refresh of named ExternalSecrets that prunes nothing reads just their targets, by GET', async () => {
+    // Prepare: t1 tampered (not selected: left alone), t3 deleted (selected: created again).
+    const ns = t.s.namespace;
+    const config = t.s.config(STORE, all);
+    await runOnce({ gateway: t.s.gateway, config, source: 'files', selection: { all: true } });
+    await admin().core.patchNamespacedSecret({ namespace: ns, name: 't1', body: [{ op: 'replace', path: '/data/password', value: Buffer.from('cnry-tampered').toString('base64') }] });
+    await admin().core.deleteNamespacedSecret({ namespace: ns, name: 't3' });
+    const reads = noteDataReads(t.s.gateway);
+    const before = (await auditOf(t.s.identity.user)).length;
+    // Act
+    const summary = await runOnce({ gateway: reads.gateway, config, source: 'files', selection: { externalSecrets: [`${ns}/es-2`, `${ns}/es-3`] } });
+    // Assess
+    const during = (await auditOf(t.s.identity.user)).slice(before).filter((e) => e.resource === 'secrets');
+    expect(summary.counts).toMatchObject({ unchanged: 1, created: 1, skipped: all.length - 2, failed: 0 });
+    expect(during.filter((e) => e.verb === 'list')).toEqual([]);
+    expect(during.filter((e) => e.verb === 'get').map((e) => e.name).sort()).toEqual(['t2', 't3']);
+    expect([...reads.withData]).toEqual(['t2']);
+    expect((await t.s.secret('t3'))?.data).toEqual({ password: 'cnry-k3' });
+    expect((await t.s.secret('t1'))?.data).toEqual({ password: 'cnry-tampered' });
+  });
+
   it('a scheduled tick where most are due reads the namespace in one full LIST, no GETs', async () => {
     // Prepare
     const config = t.s.config(STORE, all);
