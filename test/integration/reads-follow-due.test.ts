@@ -123,6 +123,22 @@ describe('reads follow the due set', () => {
     expect((await t.s.secret('t1'))?.data).toEqual({ password: 'cnry-tampered' });
   });
 
+  it('a Secret written before the key count was recorded gets it by one annotation patch when next due, not a rewrite', async () => {
+    // Prepare
+    const ns = t.s.namespace;
+    const config = t.s.config(STORE, all);
+    await runOnce({ gateway: t.s.gateway, config, source: 'files', selection: { all: true } });
+    await admin().core.patchNamespacedSecret({ namespace: ns, name: 't4', body: [{ op: 'remove', path: '/metadata/annotations/webhook-secret-sync.io~1data-keys' }] });
+    const before = (await auditOf(t.s.identity.user)).length;
+    // Act
+    const summary = await runOnce({ gateway: t.s.gateway, config, source: 'files', selection: { cadence: '1h', scheduledCadences: ['15m', '1h'] } });
+    // Assess
+    const writes = writesIn((await auditOf(t.s.identity.user)).slice(before));
+    expect(summary.counts).toMatchObject({ unchanged: HOURLY + 1, updated: 0, failed: 0 });
+    expect(writes.map((e) => `${e.verb} ${e.resource ?? ''}/${e.name ?? ''}`)).toEqual(['patch secrets/t4']);
+    expect((await t.s.secret('t4'))?.annotations['webhook-secret-sync.io/data-keys']).toBe('1');
+  });
+
   it('a scheduled tick where most are due reads the namespace in one full LIST, no GETs', async () => {
     // Prepare
     const config = t.s.config(STORE, all);
