@@ -6,7 +6,7 @@
  */
 import type { LimitFunction } from 'p-limit';
 import type { ExternalSecretDef } from '../config/types.ts';
-import type { ExistingSecret, KubeGateway } from '../kube/gateway.ts';
+import { KubeCallAbortedError, type ExistingSecret, type KubeGateway } from '../kube/gateway.ts';
 import { MANAGED } from '../model/managed.ts';
 import type { CheckedState } from './checked.ts';
 import { computeOne } from './compute.ts';
@@ -15,7 +15,7 @@ import { fromOtherSource } from './ownership.ts';
 import { isOwnerSecretOf } from './prune.ts';
 import { dataUntouched, NamespaceSecrets } from './reads.ts';
 import { REASONS, type Outcome } from './result.ts';
-import { writeResult, type WriteContext } from './write.ts';
+import { outOfTime, writeResult, type WriteContext } from './write.ts';
 
 export interface NamespaceRunContext {
   readonly gateway: KubeGateway;
@@ -58,6 +58,8 @@ export interface NamespaceResult {
  * ```
  */
 export async function syncNamespace(ns: string, list: readonly ExternalSecretDef[], c: NamespaceRunContext): Promise<NamespaceResult> {
+  // A namespace reached after the run's time budget is not read at all: its ExternalSecrets are skipped, as unstarted ones are.
+  if (c.compute.mayStart && !c.compute.mayStart()) return notRead(ns, list, new KubeCallAbortedError(`list Secrets in ${ns}: not sent: the run was stopped (time budget)`));
   const certain = list.filter((es) => certainlyDue(es, c.selection)).length;
   let secrets: NamespaceSecrets;
   const outcomes: Outcome[] = [];
@@ -85,12 +87,7 @@ export async function syncNamespace(ns: string, list: readonly ExternalSecretDef
     }
     await secrets.readData(c.gateway, due.map((es) => es.targetName));
   } catch (e) {
-    const message = (e as Error).message;
-    // A namespace listed only for clean-up that cannot be read must not fail silently.
-    const failed = list.length > 0
-      ? list.map((es) => outcomeOf(es, 'failed', REASONS.updateFailed, message))
-      : [{ externalSecret: `(clean-up of namespace ${ns})`, target: `${ns}/*`, cadence: '', result: 'failed' as const, reason: REASONS.updateFailed, message }];
-    return { outcomes: failed, checks: new Map(), owned: 0, orphans: [], readError: e as Error };
+    return notRead(ns, list, e as Error);
   }
 
   const targets = resolveTargets(c.gateway, secrets);
@@ -154,6 +151,22 @@ function checksToRecord(due: readonly ExternalSecretDef[], fetched: readonly Out
     if (noSecret || (r?.result === 'unchanged' && unscheduled && es.cadence !== selection.cadence)) out.set(`${es.namespace}/${es.name}`, at);
   });
   return out;
+}
+
+/** The namespace could not be read: its ExternalSecrets fail, or are skipped when the time budget stopped the read. */
+function notRead(ns: string, list: readonly ExternalSecretDef[], e: Error): NamespaceResult {
+  if (outOfTime(e)) {
+    const message = 'not started: the run reached its time budget';
+    const outcomes = list.length > 0
+      ? list.map((es) => outcomeOf(es, 'skipped', REASONS.deadline, message))
+      : [{ externalSecret: `(clean-up of namespace ${ns})`, target: `${ns}/*`, cadence: '', result: 'skipped' as const, reason: REASONS.deadline, message }];
+    return { outcomes, checks: new Map(), owned: 0, orphans: [], readError: e };
+  }
+  // A namespace listed only for clean-up that cannot be read must not fail silently.
+  const outcomes = list.length > 0
+    ? list.map((es) => outcomeOf(es, 'failed', REASONS.updateFailed, e.message))
+    : [{ externalSecret: `(clean-up of namespace ${ns})`, target: `${ns}/*`, cadence: '', result: 'failed' as const, reason: REASONS.updateFailed, message: e.message }];
+  return { outcomes, checks: new Map(), owned: 0, orphans: [], readError: e };
 }
 
 function outcomeOf(es: ExternalSecretDef, result: Outcome['result'], reason: string, message: string): Outcome {

@@ -139,6 +139,19 @@ describe('reads follow the due set', () => {
     expect((await t.s.secret('t4'))?.annotations['webhook-secret-sync.io/data-keys']).toBe('1');
   });
 
+  it('a namespace reached after the time budget is not read: its ExternalSecrets are skipped, not failed', async () => {
+    // Prepare
+    const config = t.s.config(STORE, all.slice(0, 3));
+    const before = (await auditOf(t.s.identity.user)).length;
+    // Act: the deadline has passed before the run starts.
+    const summary = await runOnce({ gateway: t.s.gateway, config, source: 'files', selection: { all: true }, deadline: Date.now() - 1 });
+    // Assess
+    const during = (await auditOf(t.s.identity.user)).slice(before).filter((e) => e.resource === 'secrets');
+    expect(summary.counts).toMatchObject({ skipped: 3, failed: 0, created: 0 });
+    expect(summary.outcomes.map((o) => o.reason)).toEqual(['DeadlineReached', 'DeadlineReached', 'DeadlineReached']);
+    expect(during).toEqual([]);
+  });
+
   it('a scheduled tick where most are due reads the namespace in one full LIST, no GETs', async () => {
     // Prepare
     const config = t.s.config(STORE, all);
