@@ -17,6 +17,12 @@ export interface ExistingSecret {
   readonly immutable: boolean;
   /** Its owners (absent when there are none); an External Secrets Operator target points at its ExternalSecret. */
   readonly ownerReferences?: readonly SecretOwnerReference[];
+  /**
+   * Who owns its data keys, from `metadata.managedFields` (so metadata-only reads have it too):
+   * how many keys this tool's field managers own, and whether any other field manager owns one.
+   * Absent when the apiserver sent no managed fields.
+   */
+  readonly dataFields?: { readonly ours: number; readonly others: boolean };
 }
 
 /** One `metadata.ownerReferences` entry of a Secret. */

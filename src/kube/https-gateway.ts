@@ -17,11 +17,9 @@ import {
   type SecretRewrite,
 } from './gateway.ts';
 import { KubeTransport, type KubeRequest, type KubeTransportOptions } from './https-transport.ts';
-import { fromSecretJson, type SecretJson } from './secret-json.ts';
+import { FIELD_MANAGER, fromSecretJson, STATUS_FIELD_MANAGER, type SecretJson } from './secret-json.ts';
 
-export const FIELD_MANAGER = 'webhook-secret-sync';
-/** Status annotations use their own manager, so applying them never drops the data we own. */
-export const STATUS_FIELD_MANAGER = 'webhook-secret-sync-status';
+export { FIELD_MANAGER, STATUS_FIELD_MANAGER } from './secret-json.ts';
 
 const CONTENT = { apply: 'application/apply-patch+yaml', merge: 'application/merge-patch+json', json: 'application/json-patch+json' } as const;
 const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';

@@ -101,3 +101,28 @@ export async function apiserverRequestCounts(options: {
 export function sumRequestCounts(counts: ApiserverRequestCount[]): number {
   return counts.reduce((sum, count) => sum + count.value, 0);
 }
+
+const SIZES = /^apiserver_response_sizes_sum\{(.*)\}\s+(\S+)/;
+
+/**
+ * Bytes the apiserver sent for one resource (`apiserver_response_sizes_sum`), by verb: what its
+ * clients read. Take the difference of two scrapes around a run.
+ *
+ * @example
+ * ```ts
+ * const bytes = parseResponseBytes({ metrics: text, resource: 'secrets' }); // { LIST: 20480, GET: 512 }
+ * ```
+ */
+export function parseResponseBytes(options: { metrics: string; resource: string }): Record<string, number> {
+  const byVerb: Record<string, number> = {};
+  for (const line of options.metrics.split('\n')) {
+    const match = SIZES.exec(line);
+    if (!match) continue;
+    const labels: Record<string, string> = {};
+    for (const [, name, value] of (match[1] ?? '').matchAll(LABEL)) if (name !== undefined) labels[name] = value ?? '';
+    if (labels['resource'] !== options.resource) continue;
+    const verb = labels['verb'] ?? '';
+    byVerb[verb] = (byVerb[verb] ?? 0) + Number(match[2]);
+  }
+  return byVerb;
+}

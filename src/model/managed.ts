@@ -5,6 +5,11 @@ export const MANAGED = {
   externalSecretAnnotation: 'webhook-secret-sync.io/external-secret',
   sourceAnnotation: 'webhook-secret-sync.io/source',
   dataHashAnnotation: 'webhook-secret-sync.io/data-hash',
+  /**
+   * How many data keys we applied. With the managed fields (no other writer of data, as many keys
+   * owned by us) it rules out drift from metadata alone, so a run need not read the data.
+   */
+  dataKeysAnnotation: 'webhook-secret-sync.io/data-keys',
   specHashAnnotation: 'webhook-secret-sync.io/spec-hash',
   lastSyncAnnotation: 'webhook-secret-sync.io/last-sync',
   cadenceAnnotation: 'webhook-secret-sync.io/cadence',

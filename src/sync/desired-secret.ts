@@ -71,6 +71,7 @@ export function buildDesiredSecret(
   annotations[MANAGED.externalSecretAnnotation] = `${es.namespace}/${es.name}`;
   annotations[MANAGED.sourceAnnotation] = context.source;
   annotations[MANAGED.dataHashAnnotation] = dataHash(data);
+  annotations[MANAGED.dataKeysAnnotation] = String(Object.keys(data).length);
   annotations[MANAGED.specHashAnnotation] = es.specHash;
   annotations[MANAGED.cadenceAnnotation] = es.cadence;
   annotations[MANAGED.creationPolicyAnnotation] = es.spec.target.creationPolicy;

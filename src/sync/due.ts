@@ -38,8 +38,10 @@ export type Due = { readonly due: true; readonly why: string } | { readonly due:
  * isDue(es, existingSecret, { cadence: '1h' }, Date.now()); // { due: true, why: 'cadence 1h' }
  * isDue(es, undefined, { cadence: '1m' }, Date.now(), lastCheck); // None/Merge without a target: from the last check
  * ```
+ * `driftRuledOut`: `existing` was read as metadata only and its managed fields show that nobody else
+ * changed its data (see reads.ts), so the data hash is not checked.
  */
-export function isDue(es: ExternalSecretDef, existing: ExistingSecret | undefined, selection: Selection, now: number, checkedAt?: number): Due {
+export function isDue(es: ExternalSecretDef, existing: ExistingSecret | undefined, selection: Selection, now: number, checkedAt?: number, driftRuledOut = false): Due {
   const id = `${es.namespace}/${es.name}`;
   if (selection.all) return { due: true, why: 'forced (all)' };
   if (selection.externalSecrets?.includes(id)) return { due: true, why: 'forced' };
@@ -56,7 +58,7 @@ export function isDue(es: ExternalSecretDef, existing: ExistingSecret | undefine
   }
   // ESO resyncs an invalid target whatever the refreshPolicy; for Orphan targets it never checks.
   const owner = existing.annotations[MANAGED.creationPolicyAnnotation] === 'Owner';
-  if (owner && existing.annotations[MANAGED.dataHashAnnotation] !== dataHash(existing.data)) {
+  if (owner && !driftRuledOut && existing.annotations[MANAGED.dataHashAnnotation] !== dataHash(existing.data)) {
     return { due: true, why: 'Secret data drifted from what was synced' };
   }
   const policy = es.spec.refreshPolicy ?? 'Periodic';
@@ -81,4 +83,10 @@ function periodic(es: ExternalSecretDef, selection: Selection, now: number, last
   const age = now - last;
   if (age >= es.refreshMs) return { due: true, why: `overdue: ${what} ${formatDuration(Math.round(age / 1000) * 1000)} ago, refreshInterval ${es.cadence}` };
   return { due: false, why: `not due: ${what} ${formatDuration(Math.round(age / 1000) * 1000)} ago, refreshInterval ${es.cadence}` };
+}
+
+/** Due in this run whatever its Secret records: forced, or a Periodic ExternalSecret of the cadence being served. */
+export function certainlyDue(es: ExternalSecretDef, selection: Selection): boolean {
+  if (selection.all || selection.externalSecrets?.includes(`${es.namespace}/${es.name}`)) return true;
+  return selection.cadence === es.cadence && (es.spec.refreshPolicy ?? 'Periodic') === 'Periodic' && es.refreshMs > 0;
 }

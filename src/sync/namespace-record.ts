@@ -5,9 +5,8 @@
  * that its Role can be removed without failing later runs.
  */
 import type { Config } from '../config/types.ts';
-import { KubeApiError, type ExistingSecret, type KubeGateway } from '../kube/gateway.ts';
+import { KubeApiError, type KubeGateway } from '../kube/gateway.ts';
 import { MANAGED } from '../model/managed.ts';
-import { isOwnerSecretOf } from './prune.ts';
 import { REASONS, type Outcome } from './result.ts';
 
 export interface ForgetOptions {
@@ -16,11 +15,10 @@ export interface ForgetOptions {
   readonly source: string;
   /** Namespaces the run read for clean-up only (recorded, but named by no ExternalSecret). */
   readonly cleanupNamespaces: readonly string[];
-  /** The run's LIST of managed Secrets, and which namespaces could not be listed. */
-  readonly existing: Iterable<ExistingSecret>;
-  readonly listErrors: ReadonlyMap<string, string>;
-  /** `ns/name` of the Secrets the run deleted. */
-  readonly deleted: ReadonlySet<string>;
+  /** Namespaces that still hold an Owner Secret of this source after the run's deletions. */
+  readonly holding: ReadonlySet<string>;
+  /** Namespaces the run could not read (kept: they may hold one). */
+  readonly unread: ReadonlySet<string>;
 }
 
 /** `{ namespace, name }` of the ConfigMap behind a `configmap:ns/name` source; undefined for files. */
@@ -41,18 +39,14 @@ export function recordWithout(recorded: string, drop: ReadonlySet<string>): stri
  *
  * @example
  * ```ts
- * const outcomes = await forgetEmptyNamespaces({ gateway, config, source, cleanupNamespaces, existing, listErrors, deleted });
+ * const outcomes = await forgetEmptyNamespaces({ gateway, config, source, cleanupNamespaces, holding, unread });
  * ```
  */
 export async function forgetEmptyNamespaces(o: ForgetOptions): Promise<Outcome[]> {
   const ref = configMapOfSource(o.source);
   if (!ref || o.cleanupNamespaces.length === 0) return [];
   const used = new Set(o.config.externalSecrets.map((es) => es.namespace));
-  const holding = new Set<string>();
-  for (const s of o.existing) {
-    if (isOwnerSecretOf(s, o.source) && !o.deleted.has(`${s.namespace}/${s.name}`)) holding.add(s.namespace);
-  }
-  const drop = new Set(o.cleanupNamespaces.filter((ns) => !used.has(ns) && !o.listErrors.has(ns) && !holding.has(ns)));
+  const drop = new Set(o.cleanupNamespaces.filter((ns) => !used.has(ns) && !o.unread.has(ns) && !o.holding.has(ns)));
   if (drop.size === 0) return [];
   try {
     const cm = await o.gateway.readConfigMapWithMeta(ref.namespace, ref.name);

@@ -15,8 +15,10 @@ export interface PruneOptions {
   readonly config: Config;
   readonly source: string;
   readonly limit: PruneLimit;
-  /** Every managed Secret the run read (all namespaces whose LIST succeeded). */
+  /** Managed Secrets the run read (all namespaces whose LIST succeeded), or at least every orphan among them. */
   readonly existing: Iterable<ExistingSecret>;
+  /** Owner Secrets of this source the run read, when `existing` holds only the orphans (default: counted in `existing`). */
+  readonly ownedCount?: number;
 }
 
 export interface PruneResult {
@@ -46,9 +48,10 @@ export async function pruneOrphans(o: PruneOptions): Promise<PruneResult> {
   const orphans = owned.filter((s) => !targets.has(`${s.namespace}/${s.name}`));
   const deleted = new Set<string>();
   if (orphans.length === 0) return { outcomes: [], deleted };
-  const allowed = allowedPrunes(o.limit, owned.length);
+  const ownedCount = o.ownedCount ?? owned.length;
+  const allowed = allowedPrunes(o.limit, ownedCount);
   if (orphans.length > allowed) {
-    const message = `prune refused: ${String(orphans.length)} of the ${String(owned.length)} Owner Secret(s) of ${o.source} would be deleted, `
+    const message = `prune refused: ${String(orphans.length)} of the ${String(ownedCount)} Owner Secret(s) of ${o.source} would be deleted, `
       + `above the prune limit ${formatPruneLimit(o.limit)} (${String(allowed)} per run); nothing was deleted. `
       + `If the config is right, run once with a higher limit (sync --max-prune=${String(orphans.length)}, or WSS_MAX_PRUNE / the maxPrune construct prop)`;
     return { outcomes: [{ externalSecret: `(clean-up of ${o.source})`, target: `${String(orphans.length)} Secret(s)`, cadence: '', result: 'failed', reason: REASONS.updateFailed, message }], deleted };

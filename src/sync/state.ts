@@ -1,8 +1,9 @@
-/** What our Secrets look like now: one LIST of managed Secrets per namespace, read in parallel. */
+/** What our Secrets record now (metadata only: no data is read): one LIST of managed Secrets per namespace, in parallel. */
 import { KubeUnreachableError, type ExistingSecret, type KubeGateway } from '../kube/gateway.ts';
+import { MANAGED } from '../model/managed.ts';
 
 export interface ManagedState {
-  /** `ns/name` -> Secret. */
+  /** `ns/name` -> Secret, metadata only (`data` is empty). */
   readonly secrets: Map<string, ExistingSecret>;
   /** Namespaces whose LIST failed, with the error. */
   readonly errors: Map<string, string>;
@@ -21,7 +22,7 @@ export async function readManagedState(gateway: KubeGateway, namespaces: readonl
   let unreachable: KubeUnreachableError | undefined;
   await Promise.all(namespaces.map(async (ns) => {
     try {
-      for (const s of await gateway.listManagedSecrets(ns)) secrets.set(`${s.namespace}/${s.name}`, s);
+      for (const s of await gateway.listSecretMetadata(ns, { labelSelector: `${MANAGED.label}=true` })) secrets.set(`${s.namespace}/${s.name}`, s);
     } catch (e) {
       if (e instanceof KubeUnreachableError) unreachable = e;
       errors.set(ns, (e as Error).message);

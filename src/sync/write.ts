@@ -67,9 +67,13 @@ async function applyDesired(es: ExternalSecretDef, desired: DesiredSecret, exist
   }
   const merging = policy === 'Merge' || policy === 'CreateOrMerge';
   if (existing && upToDate(existing, desired, merging, es.spec.target.template?.type !== undefined)) {
-    if (existing.annotations[MANAGED.lastErrorAnnotation] !== undefined) {
-      await ctx.gateway.annotateSecret(es.namespace, es.targetName, { [MANAGED.lastErrorAnnotation]: null });
-    }
+    // A Secret written before the key count was recorded gets it once, without a rewrite of its data.
+    const keys = desired.annotations[MANAGED.dataKeysAnnotation];
+    const fix = {
+      ...(existing.annotations[MANAGED.lastErrorAnnotation] !== undefined ? { [MANAGED.lastErrorAnnotation]: null } : {}),
+      ...(keys !== undefined && existing.annotations[MANAGED.dataKeysAnnotation] !== keys ? { [MANAGED.dataKeysAnnotation]: keys } : {}),
+    };
+    if (Object.keys(fix).length > 0) await ctx.gateway.annotateSecret(es.namespace, es.targetName, fix);
     return outcome(es, 'unchanged', REASONS.synced, 'secret synced (unchanged)');
   }
   // ESO's mutationFunc/updateSecret: an immutable Secret still takes metadata; only new data is refused.
@@ -130,7 +134,12 @@ async function refuseImmutable(es: ExternalSecretDef, desired: DesiredSecret, ex
     name: desired.name,
     namespace: desired.namespace,
     labels: desired.labels,
-    annotations: { ...desired.annotations, [MANAGED.dataHashAnnotation]: existing.annotations[MANAGED.dataHashAnnotation] ?? dataHash(existing.data), ...keep(MANAGED.lastSyncAnnotation) },
+    annotations: {
+      ...desired.annotations,
+      [MANAGED.dataHashAnnotation]: existing.annotations[MANAGED.dataHashAnnotation] ?? dataHash(existing.data),
+      [MANAGED.dataKeysAnnotation]: String(Object.keys(kept).length),
+      ...keep(MANAGED.lastSyncAnnotation),
+    },
     data: kept,
     immutable: true,
     resourceVersion: existing.resourceVersion,
@@ -213,6 +222,7 @@ export function upToDate(existing: ExistingSecret, desired: DesiredSecret, mergi
   if (!merging && explicitType && existing.type !== desired.type) return false;
   if (existing.immutable !== desired.immutable && desired.immutable) return false;
   for (const [k, v] of Object.entries(desired.labels)) if (existing.labels[k] !== v) return false;
-  for (const [k, v] of Object.entries(desired.annotations)) if (existing.annotations[k] !== v) return false;
+  // The key count alone is a record for later reads, mended by a patch (see applyDesired), not a rewrite.
+  for (const [k, v] of Object.entries(desired.annotations)) if (k !== MANAGED.dataKeysAnnotation && existing.annotations[k] !== v) return false;
   return sameData(existing, desired, merging);
 }

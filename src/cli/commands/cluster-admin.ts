@@ -9,6 +9,7 @@ import { loadConfig } from '../../config/load.ts';
 import { LEGACY_RBAC_NAME, rbacFor, rbacName, type RbacSubject } from '../../config/rbac.ts';
 import type { KubeGateway } from '../../kube/gateway.ts';
 import { ConfigError, UsageError } from '../../model/errors.ts';
+import { MANAGED } from '../../model/managed.ts';
 import { ensureStateObject } from '../../sync/checked.ts';
 import { isOwnerSecretOf } from '../../sync/prune.ts';
 import { statusRows } from '../../sync/status.ts';
@@ -120,7 +121,8 @@ export function registerClusterAdminCommands(program: Command, io: Io, setExit: 
 async function stillHolding(gateway: KubeGateway, source: string, namespaces: readonly string[]): Promise<string[]> {
   const holding = await Promise.all(namespaces.map(async (ns) => {
     try {
-      return (await gateway.listManagedSecrets(ns)).some((s) => isOwnerSecretOf(s, source));
+      // Metadata is enough: whose Secret it is lives in its annotations.
+      return (await gateway.listSecretMetadata(ns, { labelSelector: `${MANAGED.label}=true` })).some((s) => isOwnerSecretOf(s, source));
     } catch {
       return true;
     }
