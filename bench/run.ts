@@ -9,21 +9,16 @@ import { cpus, totalmem } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApiException } from '@kubernetes/client-node';
-import { loadConfig } from '../src/config/load.ts';
-import { rbacFor } from '../src/config/rbac.ts';
-import { adminClients } from '../src/local/admin-client.ts';
 import { parseResponseBytes, type ApiserverRequestCount } from '../src/local/apiserver-metrics.ts';
 import { readAuditEvents } from '../src/local/audit.ts';
 import { startLocalCluster, type LocalCluster } from '../src/local/cluster.ts';
 import { startHttpsEndpoint, type HttpsEndpoint } from '../src/local/https-endpoint.ts';
-import { createRestrictedIdentity, ensureNamespace } from '../src/local/restricted-identity.ts';
 import type { Selection } from '../src/sync/due.ts';
 import { formatModuleTable, measureBundle, type BundleFigures } from './bundle.ts';
+import { bundleWorker, syncIdentity } from './harness.ts';
 import { bodyFor, manifestsFor, remoteKey, type ScenarioShape } from './scenario.ts';
 import type { WorkerReply, WorkerRequest, WorkerRun } from './worker.ts';
 import { optionsFrom as shardOptionsFrom, runShardBench, shardSummary } from './shards.ts';
-import { build } from 'esbuild';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.argv.includes('--quick');
@@ -150,25 +145,6 @@ function apiserverDelta(before: Map<string, ApiserverRequestCount>, after: Map<s
   return { byVerb, reads: sum(READ_VERBS), writes: sum(WRITE_VERBS), otherResources };
 }
 
-/** ServiceAccount bound by exactly the Roles `rbacFor` prints for this scenario; returns its kubeconfig. */
-async function syncIdentity(cluster: LocalCluster, shape: ScenarioShape, endpoint: HttpsEndpoint): Promise<{ kubeconfig: string; user: string }> {
-  // RBAC depends only on the namespaces and stores: one ExternalSecret per namespace gives the same Roles.
-  const small = loadConfig([{ source: 'rbac.yaml', text: manifestsFor({ ...shape, externalSecrets: shape.namespaces }, endpoint) }]);
-  const home = `${shape.prefix}-sync`;
-  const { rbac } = adminClients(cluster);
-  for (const doc of rbacFor(small, { subject: { kind: 'ServiceAccount', name: 'sync', namespace: home } })) {
-    const ns = (doc.metadata as { namespace: string }).namespace;
-    await ensureNamespace({ connection: cluster, namespace: ns });
-    try {
-      if (doc.kind === 'Role') await rbac.createNamespacedRole({ namespace: ns, body: doc });
-      else await rbac.createNamespacedRoleBinding({ namespace: ns, body: doc as never });
-    } catch (error) {
-      if (!(error instanceof ApiException && error.code === 409)) throw error;
-    }
-  }
-  const id = await createRestrictedIdentity({ connection: cluster, dir: cluster.dir, name: 'sync', namespace: home });
-  return { kubeconfig: id.kubeconfigYaml, user: `system:serviceaccount:${home}:sync` };
-}
 
 
 // The worker runs bundled by default, like the deployed Lambda (one file, esbuild, minified):
@@ -178,15 +154,7 @@ let bundledWorker: Promise<string> | undefined;
 
 function workerScript(): Promise<string> {
   if (UNBUNDLED) return Promise.resolve(join(ROOT, 'bench', 'worker.ts'));
-  bundledWorker ??= (async () => {
-    const outfile = join(ROOT, '.tmp', 'bench-worker.mjs');
-    await build({
-      entryPoints: [join(ROOT, 'bench', 'worker.ts')], outfile, bundle: true, platform: 'node', target: 'node24', format: 'esm',
-      mainFields: ['module', 'main'], minify: true, keepNames: true, logLevel: 'silent',
-      banner: { js: "import { createRequire as __wssCreateRequire } from 'node:module'; const require = __wssCreateRequire(import.meta.url);" },
-    });
-    return outfile;
-  })();
+  bundledWorker ??= bundleWorker(ROOT, join(ROOT, '.tmp', 'bench-worker.mjs'));
   return bundledWorker;
 }
 

@@ -14,15 +14,11 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApiException } from '@kubernetes/client-node';
-import { build } from 'esbuild';
 import { loadConfig } from '../src/config/load.ts';
-import { rbacFor } from '../src/config/rbac.ts';
-import { adminClients } from '../src/local/admin-client.ts';
 import { startLocalCluster, type LocalCluster } from '../src/local/cluster.ts';
 import { startHttpsEndpoint, type HttpsEndpoint } from '../src/local/https-endpoint.ts';
-import { createRestrictedIdentity, ensureNamespace } from '../src/local/restricted-identity.ts';
 import { planShards, type PlannedShard } from '../src/sync/shard-plan.ts';
+import { bundleWorker, syncIdentity } from './harness.ts';
 import { bodyFor, manifestsFor, type ScenarioShape } from './scenario.ts';
 import type { WorkerReply, WorkerRequest, WorkerRun } from './worker.ts';
 
@@ -79,16 +75,6 @@ export function optionsFrom(argv: readonly string[]): ShardBenchOptions {
   };
 }
 
-/** The bundled worker, as the Lambda runs it (one file, esbuild, minified). */
-async function bundledWorker(): Promise<string> {
-  const outfile = join(ROOT, '.tmp', 'bench-shard-worker.mjs');
-  await build({
-    entryPoints: [join(ROOT, 'bench', 'worker.ts')], outfile, bundle: true, platform: 'node', target: 'node24', format: 'esm',
-    mainFields: ['module', 'main'], minify: true, keepNames: true, logLevel: 'silent',
-    banner: { js: "import { createRequire as __wssCreateRequire } from 'node:module'; const require = __wssCreateRequire(import.meta.url);" },
-  });
-  return outfile;
-}
 
 /** One shard = one process: setup (config), one run restricted to the shard, finish (peak RSS). */
 async function runShardProcess(script: string, manifests: string, kubeconfig: string, shard: PlannedShard): Promise<ShardFigures> {
@@ -123,23 +109,6 @@ async function runShardProcess(script: string, manifests: string, kubeconfig: st
   }
 }
 
-/** The restricted identity `rbac` prints for the scenario (Roles depend only on namespaces and stores). */
-async function identityFor(cluster: LocalCluster, shape: ScenarioShape, endpoint: HttpsEndpoint): Promise<string> {
-  const small = loadConfig([{ source: 'rbac.yaml', text: manifestsFor({ ...shape, externalSecrets: shape.namespaces }, endpoint) }]);
-  const home = `${shape.prefix}-sync`;
-  const { rbac } = adminClients(cluster);
-  for (const doc of rbacFor(small, { subject: { kind: 'ServiceAccount', name: 'sync', namespace: home } })) {
-    const ns = (doc.metadata as { namespace: string }).namespace;
-    await ensureNamespace({ connection: cluster, namespace: ns });
-    try {
-      if (doc.kind === 'Role') await rbac.createNamespacedRole({ namespace: ns, body: doc });
-      else await rbac.createNamespacedRoleBinding({ namespace: ns, body: doc as never });
-    } catch (error) {
-      if (!(error instanceof ApiException && error.code === 409)) throw error;
-    }
-  }
-  return (await createRestrictedIdentity({ connection: cluster, dir: cluster.dir, name: 'sync', namespace: home })).kubeconfigYaml;
-}
 
 /**
  * Plans the scenario's cadence and runs its shards, `parallel` processes at a time.
@@ -156,8 +125,8 @@ export async function runShardBench(o: { cluster: LocalCluster; endpoint: HttpsE
   const config = loadConfig([{ source: 'bench.yaml', text: manifests }]);
   const plan = planShards({ externalSecrets: config.externalSecrets, cadence: '1h', shardSize: options.shardSize });
   o.log(`shards: ${String(options.externalSecrets)} ES in ${String(options.namespaces)} namespaces, shard size ${String(options.shardSize)} -> ${String(plan.length)} shards (${plan.map((s) => s.externalSecrets).join(', ')}), ${String(options.parallel)} at a time`);
-  const kubeconfig = await identityFor(o.cluster, shape, o.endpoint);
-  const script = await bundledWorker();
+  const { kubeconfig } = await syncIdentity(o.cluster, shape, o.endpoint);
+  const script = await bundleWorker(ROOT, join(ROOT, '.tmp', 'bench-shard-worker.mjs'));
   const started = performance.now();
   const results: ShardFigures[] = [];
   const queue = [...plan];

@@ -27,7 +27,8 @@ export interface RetryOptions {
 
 const IDEMPOTENT = new Set(['GET', 'HEAD']);
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
-const RETRY_CODES = /ECONNRESET|ECONNREFUSED|EPIPE|UND_ERR_SOCKET|ETIMEDOUT|EAI_AGAIN|other side closed/u;
+// Node's network error codes (the transport is node:https; undici's UND_ERR_SOCKET and "other side closed" no longer occur).
+const RETRY_CODES = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN/u;
 /** Retry-safe for any method: the server did not process the request. */
 const UNPROCESSED_STATUS = new Set([429, 503]);
 /** Retry-safe for any method: nothing was sent (no connection, no address). */
